@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Installs everything aviary needs on a fresh Debian machine, idempotently:
+#   1. system packages (compiler toolchain, C++ libraries, Prometheus, openssl);
+#   2. the local control plane built from Go modules (hack/build-kube.sh, cached by version);
+#   3. MLflow in a venv under the cache (hack/setup-mlflow.sh).
+# Flags: --packages-only skips 2 and 3.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+packages=(
+  build-essential cmake ninja-build pkg-config git curl ca-certificates openssl
+  libcurl4-openssl-dev libssl-dev libyaml-cpp-dev libcpprest-dev nlohmann-json3-dev
+  libboost-dev libboost-system-dev libboost-filesystem-dev
+  libgtest-dev libgmock-dev
+  prometheus
+)
+
+missing_packages() {
+  local p
+  for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || echo "$p"
+  done
+}
+
+install_packages() {
+  local missing
+  missing=$(missing_packages)
+  [ -z "$missing" ] && return 0
+  [ "$(id -u)" = 0 ] || die "missing packages ($missing) and not root: run hack/setup.sh as root"
+  log "installing system packages: $(echo $missing)"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  # shellcheck disable=SC2086
+  apt-get install -y -qq --no-install-recommends $missing >/dev/null
+  # Debian's prometheus package starts a system service on port 9090; the project runs its own.
+  if command -v systemctl >/dev/null && systemctl is-active --quiet prometheus 2>/dev/null; then
+    systemctl stop prometheus || true
+  fi
+  pkill -x prometheus 2>/dev/null || true
+}
+
+install_packages
+[ "${1:-}" = --packages-only ] && exit 0
+"$AVIARY_ROOT/hack/build-kube.sh"
+if [ -x "$AVIARY_ROOT/hack/setup-mlflow.sh" ]; then "$AVIARY_ROOT/hack/setup-mlflow.sh"; fi

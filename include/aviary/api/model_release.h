@@ -1,0 +1,315 @@
+#pragma once
+// The ModelRelease resource (aviary.dev/v1alpha1) as plain value types. Field names mirror the YAML
+// (camelCase there, camelCase here) so a reader can map one to the other; see crds/ for the schema.
+// Decoding, defaults and validation live in decode.h / validate.h.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace aviary::api {
+
+inline constexpr const char* kGroup = "aviary.dev";
+inline constexpr const char* kVersion = "v1alpha1";
+inline constexpr const char* kApiVersion = "aviary.dev/v1alpha1";
+
+// metadata fields aviary reads or writes.
+struct ObjectMeta {
+  std::string name;
+  std::string namespace_;
+  std::string uid;
+  std::string resourceVersion;
+  int64_t generation = 0;
+  std::map<std::string, std::string> labels;
+  std::map<std::string, std::string> annotations;
+  std::optional<std::string> deletionTimestamp;
+};
+
+// ---- spec ----------------------------------------------------------------------------------------
+
+struct ModelRef {
+  std::string name;     // registered model name in the registry
+  std::string version;  // the version to release; changing it starts a rollout
+};
+
+struct MlflowRegistry {
+  std::string url;
+  std::string credentialsSecret;  // Secret with keys username/password (basic auth); optional
+};
+
+struct RegistrySpec {
+  std::optional<MlflowRegistry> mlflow;
+  bool required = false;  // true: promotion waits until approval records are acknowledged
+};
+
+struct ServiceSpec {
+  int32_t port = 8080;
+  std::optional<int32_t> targetPort;  // defaults to port
+};
+
+struct GatewayApiRouting {
+  std::string httpRoute;  // HTTPRoute in the release's namespace
+};
+
+struct IstioRouting {
+  std::string virtualService;       // VirtualService in the release's namespace
+  std::vector<std::string> routes;  // names of HTTP routes to manage; empty = all
+};
+
+// At most one set; none = replica ratio.
+struct TrafficRouting {
+  std::optional<GatewayApiRouting> gatewayAPI;
+  std::optional<IstioRouting> istio;
+};
+
+enum class RouterKind { ReplicaRatio, GatewayApi, Istio };
+
+struct PauseStep {
+  std::optional<std::string> duration;  // absent = indefinite (until promote)
+};
+
+struct AnalysisStep {
+  std::vector<std::string> gates;  // names from spec.analysis.gates
+};
+
+struct ApprovalStep {
+  std::vector<std::string> groups;  // approver must be in one of these (if set)
+  std::vector<std::string> users;   // or be one of these (if set)
+};
+
+// Exactly one action is set (validated).
+struct CanaryStep {
+  std::optional<int32_t> setWeight;
+  std::optional<PauseStep> pause;
+  std::optional<AnalysisStep> analysis;
+  std::optional<ApprovalStep> approval;
+};
+
+struct CanaryStrategy {
+  TrafficRouting trafficRouting;
+  std::vector<CanaryStep> steps;
+  std::optional<AnalysisStep> backgroundAnalysis;  // runs during the whole canary
+  std::string scaleDownDelay = "30s";              // before the old stable is scaled down
+};
+
+struct BlueGreenStrategy {
+  bool autoPromote = false;
+  std::optional<int32_t> autoPromotionSeconds;  // with autoPromote: wait this long after preview is ready
+  std::optional<AnalysisStep> prePromotionAnalysis;
+  std::optional<AnalysisStep> postPromotionAnalysis;
+  std::string scaleDownDelay = "30s";
+  std::optional<int32_t> previewReplicas;  // defaults to spec.replicas
+};
+
+// Exactly one set (validated).
+struct Strategy {
+  std::optional<CanaryStrategy> canary;
+  std::optional<BlueGreenStrategy> blueGreen;
+};
+
+struct SecretKeyRef {
+  std::string name;
+  std::string key;
+};
+
+struct PrometheusProvider {
+  std::string address;  // http://prometheus:9090
+  std::string query;    // PromQL with {{version}} {{release}} {{namespace}} {{baselineVersion}}
+  std::optional<std::string> range;  // e.g. "5m": range query for sample sets (compare judges)
+  std::optional<std::string> step;   // range query step, e.g. "15s"
+  std::optional<SecretKeyRef> bearerTokenSecret;
+  std::optional<std::string> basicAuthSecret;  // Secret with username/password
+  std::string timeout = "5s";
+};
+
+struct CommandProvider {
+  std::vector<std::string> command;  // argv; {{version}} etc. are templated in each argument
+  std::string timeout = "10s";
+};
+
+struct WebhookProvider {
+  std::string url;
+  std::string method = "GET";  // GET | POST
+  std::optional<std::string> body;
+  std::string jsonPath = "$";  // selector of the number (or array) in the response
+  std::string timeout = "5s";
+};
+
+struct Threshold {
+  std::optional<double> min;
+  std::optional<double> max;
+};
+
+enum class CompareTest { MannWhitney, Proportion, Psi };
+enum class Direction { Increase, Decrease, Either };
+
+struct CompareSpec {
+  CompareTest test = CompareTest::MannWhitney;
+  Direction direction = Direction::Increase;
+  double confidence = 0.95;                // in (0,1)
+  std::optional<double> allowedIncrease;   // effect-size limit as a ratio, e.g. 1.1 (mann-whitney)
+  std::optional<double> allowedDecrease;   // e.g. 0.9
+  std::optional<double> maxPsi;            // psi judge: fail above (default 0.2)
+  int32_t minSamples = 20;                 // fewer → Inconclusive
+};
+
+struct Gate {
+  std::string name;
+  std::optional<PrometheusProvider> prometheus;  // exactly one provider (validated)
+  std::optional<CommandProvider> command;
+  std::optional<WebhookProvider> webhook;
+  std::optional<Threshold> threshold;  // exactly one of threshold / compare (validated)
+  std::optional<CompareSpec> compare;
+  std::optional<std::string> interval;      // overrides spec.analysis.interval
+  std::optional<std::string> initialDelay;
+  std::optional<int32_t> count;             // measurements to take; absent = until the step ends
+  int32_t failureLimit = 0;
+  int32_t inconclusiveLimit = 0;
+  int32_t consecutiveErrorLimit = 4;
+  bool critical = false;
+};
+
+enum class ProviderKind { Prometheus, Command, Webhook };
+
+struct AnalysisSpec {
+  std::string interval = "30s";
+  std::vector<Gate> gates;
+  std::optional<double> passScore;      // Kayenta-style score (0-100); absent = all must pass
+  std::optional<double> marginalScore;
+};
+
+struct RollbackSpec {
+  bool automatic = true;
+};
+
+struct NotificationSpec {
+  std::string webhookUrl;
+  std::string format = "json";  // json | slack
+};
+
+struct ModelReleaseSpec {
+  ModelRef model;
+  RegistrySpec registry;
+  int32_t replicas = 1;
+  nlohmann::json template_;  // PodTemplateSpec, kept as the user wrote it
+  ServiceSpec service;
+  Strategy strategy;
+  AnalysisSpec analysis;
+  RollbackSpec rollback;
+  int32_t progressDeadlineSeconds = 600;
+  std::vector<NotificationSpec> notifications;
+};
+
+// ---- status --------------------------------------------------------------------------------------
+
+enum class Phase { Pending, Progressing, Paused, AwaitingApproval, Promoted, RollingBack, RolledBack, Invalid };
+
+struct Condition {
+  std::string type;    // Ready | Progressing | Degraded
+  std::string status;  // "True" | "False" | "Unknown"
+  std::string reason;  // CamelCase
+  std::string message;
+  int64_t observedGeneration = 0;
+  std::string lastTransitionTime;  // RFC 3339
+};
+
+enum class Verdict { Pass, Fail, Inconclusive, Error, NoData };
+
+struct Measurement {
+  std::string time;  // RFC 3339
+  Verdict verdict = Verdict::Pass;
+  std::optional<double> value;     // threshold judges: the measured number
+  std::optional<double> baseline;  // compare judges: the baseline's summary
+  std::string detail;              // e.g. "p=0.003 shift=+41ms" or the error text
+};
+
+struct GateStatus {
+  std::string name;
+  std::string judge;  // "threshold max 0.01" / "mann-whitney increase 0.98" …
+  Verdict verdict = Verdict::Inconclusive;  // the gate's current verdict
+  int32_t successes = 0;
+  int32_t failures = 0;
+  int32_t inconclusives = 0;
+  int32_t errors = 0;
+  int32_t consecutiveErrors = 0;
+  std::string startedAt;
+  std::string nextMeasurementAt;
+  std::vector<Measurement> measurements;  // bounded (last 10)
+};
+
+struct ApprovalRecord {
+  std::string name;        // ReleaseApproval object name
+  std::string approvedBy;
+  std::string decision;    // approve | reject
+  std::string comment;
+  int32_t step = -1;       // the step index it applied to
+  std::string time;
+  bool accepted = false;   // false: ignored (reason in message)
+  std::string message;
+};
+
+struct RegistryRecord {
+  std::string key;    // idempotency key: <uid>/<generation>/<event>
+  std::string event;  // approved | rejected | started | promoted | rolledBack
+  std::string version;
+  std::map<std::string, std::string> tags;
+  std::string alias;        // alias to set on version ("champion"/"challenger"), optional
+  std::string removeAlias;  // alias to delete, optional
+  int32_t attempts = 0;
+  std::string lastError;
+  std::string nextAttemptAt;
+};
+
+struct HistoryEntry {
+  std::string version;
+  std::string outcome;  // Promoted | RolledBack | Aborted | Superseded
+  std::string time;
+  std::string message;
+};
+
+struct ModelReleaseStatus {
+  int64_t observedGeneration = 0;
+  Phase phase = Phase::Pending;
+  std::string message;
+  std::string stableVersion;
+  std::string canaryVersion;              // empty when not rolling out
+  std::string previousStableVersion;      // kept warm for instant rollback
+  std::string rolledBackVersion;          // a version that was rolled back: not retried until spec changes
+  int32_t currentStepIndex = 0;
+  int32_t canaryWeight = 0;
+  std::string stepStartedAt;              // RFC 3339: when the current step began (pauses, deadlines)
+  std::string rolloutStartedAt;
+  std::string scaleDownAt;                // when the old version may be scaled down
+  std::string lastHandledRequest;         // id of the last aviary.dev/request annotation acted upon
+  std::vector<Condition> conditions;
+  std::vector<GateStatus> gates;
+  std::vector<ApprovalRecord> approvals;
+  std::vector<RegistryRecord> registrySync;
+  std::vector<HistoryEntry> history;      // bounded (last 10)
+};
+
+struct ModelRelease {
+  ObjectMeta metadata;
+  ModelReleaseSpec spec;
+  ModelReleaseStatus status;
+};
+
+// Annotations through which the CLI asks the operator to act (idempotent: the id is recorded in
+// status.lastHandledRequest once handled).
+inline constexpr const char* kRequestAnnotation = "aviary.dev/request";        // promote|promote-full|abort|rollback|retry
+inline constexpr const char* kRequestIdAnnotation = "aviary.dev/request-id";
+// Labels on every owned object.
+inline constexpr const char* kReleaseLabel = "aviary.dev/release";
+inline constexpr const char* kVersionLabel = "aviary.dev/model-version";
+
+const char* phaseName(Phase p);
+std::optional<Phase> parsePhase(const std::string& s);
+const char* verdictName(Verdict v);
+std::optional<Verdict> parseVerdict(const std::string& s);
+RouterKind routerKind(const TrafficRouting& routing);
+
+}  // namespace aviary::api
