@@ -1,7 +1,5 @@
 #include "aviary/analysis/judge.h"
-#include "analysis/judges/mann_whitney_judge.h"
-#include "analysis/judges/proportion_judge.h"
-#include "analysis/judges/psi_judge.h"
+#include "analysis/judges/compare_judge.h"
 #include "analysis/judges/threshold_judge.h"
 
 namespace aviary::analysis {

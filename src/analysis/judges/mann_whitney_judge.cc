@@ -1,4 +1,4 @@
-#include "analysis/judges/mann_whitney_judge.h"
+#include "analysis/judges/compare_judge.h"
 
 #include "aviary/analysis/statistics.h"
 #include "analysis/judges/direction.h"
@@ -7,19 +7,12 @@
 
 namespace aviary::analysis {
 
-MannWhitneyJudge::MannWhitneyJudge(api::CompareSpec spec) : spec_(spec) {}
-
-Judgement MannWhitneyJudge::judge(const MetricValue& canary, const MetricValue* baseline) const {
+Judgement MannWhitneyJudge::compare(const MetricValue& canary, const MetricValue& baseline) const {
   Judgement j;
-  if (!baseline) {
-    j.verdict = api::Verdict::Error;
-    j.detail = "no baseline measurement";
-    return j;
-  }
-  const auto x = samplesOf(canary), y = samplesOf(*baseline);
+  const auto x = samplesOf(canary), y = samplesOf(baseline);
   if (x.empty() || y.empty()) {
     j.verdict = api::Verdict::NoData;
-    j.detail = "no data (canary " + describeShape(canary) + ", baseline " + describeShape(*baseline) + ")";
+    j.detail = "no data (canary " + describeShape(canary) + ", baseline " + describeShape(baseline) + ")";
     return j;
   }
   j.value = meanOf(x);

@@ -1,4 +1,4 @@
-#include "analysis/judges/proportion_judge.h"
+#include "analysis/judges/compare_judge.h"
 
 #include <cmath>
 
@@ -8,18 +8,11 @@
 
 namespace aviary::analysis {
 
-ProportionJudge::ProportionJudge(api::CompareSpec spec) : spec_(spec) {}
-
-Judgement ProportionJudge::judge(const MetricValue& canary, const MetricValue* baseline) const {
+Judgement ProportionJudge::compare(const MetricValue& canary, const MetricValue& baseline) const {
   Judgement j;
-  if (!baseline) {
-    j.verdict = api::Verdict::Error;
-    j.detail = "no baseline measurement";
-    return j;
-  }
   const auto* c = std::get_if<Counts>(&canary);
-  const auto* b = std::get_if<Counts>(baseline);
-  if (std::holds_alternative<NoData>(canary) || std::holds_alternative<NoData>(*baseline)) {
+  const auto* b = std::get_if<Counts>(&baseline);
+  if (std::holds_alternative<NoData>(canary) || std::holds_alternative<NoData>(baseline)) {
     j.verdict = api::Verdict::NoData;
     j.detail = "no data";
     return j;
@@ -27,7 +20,7 @@ Judgement ProportionJudge::judge(const MetricValue& canary, const MetricValue* b
   if (!c || !b) {
     j.verdict = api::Verdict::Error;
     j.detail = "proportion needs event/total counts, got canary " + describeShape(canary) + ", baseline " +
-               describeShape(*baseline);
+               describeShape(baseline);
     return j;
   }
   if (!(c->total >= spec_.minSamples) || !(b->total >= spec_.minSamples) || c->events > c->total ||

@@ -1,4 +1,4 @@
-#include "analysis/judges/psi_judge.h"
+#include "analysis/judges/compare_judge.h"
 
 #include <cmath>
 #include <numeric>
@@ -8,8 +8,6 @@
 #include "analysis/judges/value_shapes.h"
 
 namespace aviary::analysis {
-
-PsiJudge::PsiJudge(api::CompareSpec spec) : spec_(spec) {}
 
 namespace {
 
@@ -24,23 +22,18 @@ bool sameBuckets(const Histogram& a, const Histogram& b) {
 
 }  // namespace
 
-Judgement PsiJudge::judge(const MetricValue& canary, const MetricValue* baseline) const {
+Judgement PsiJudge::compare(const MetricValue& canary, const MetricValue& baseline) const {
   Judgement j;
-  if (!baseline) {
-    j.verdict = api::Verdict::Error;
-    j.detail = "no baseline measurement";
-    return j;
-  }
-  if (std::holds_alternative<NoData>(canary) || std::holds_alternative<NoData>(*baseline)) {
+  if (std::holds_alternative<NoData>(canary) || std::holds_alternative<NoData>(baseline)) {
     j.verdict = api::Verdict::NoData;
     j.detail = "no data";
     return j;
   }
   const auto* c = std::get_if<Histogram>(&canary);
-  const auto* b = std::get_if<Histogram>(baseline);
+  const auto* b = std::get_if<Histogram>(&baseline);
   if (!c || !b) {
     j.verdict = api::Verdict::Error;
-    j.detail = "psi needs histograms, got canary " + describeShape(canary) + ", baseline " + describeShape(*baseline);
+    j.detail = "psi needs histograms, got canary " + describeShape(canary) + ", baseline " + describeShape(baseline);
     return j;
   }
   if (!sameBuckets(*c, *b)) {
