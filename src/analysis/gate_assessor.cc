@@ -11,12 +11,6 @@ namespace {
 // Argo Rollouts retries a measurement that errored after 10 s rather than a whole interval.
 constexpr Duration kErrorRetry{10'000};
 
-Duration durationOr(const std::optional<std::string>& text, Duration fallback) {
-  if (!text) return fallback;
-  auto parsed = parseDuration(*text);
-  return parsed.ok() ? parsed.value() : fallback;  // specs are validated before they get here
-}
-
 api::Verdict verdictOf(GateState state, const api::GateStatus& status) {
   switch (state) {
     case GateState::Passed: return api::Verdict::Pass;

@@ -68,3 +68,13 @@ std::string formatDuration(Duration d) {
 }
 
 }  // namespace aviary
+
+namespace aviary {
+
+Duration durationOr(const std::optional<std::string>& text, Duration fallback) {
+  if (!text) return fallback;
+  auto parsed = parseDuration(*text);
+  return parsed.ok() ? parsed.value() : fallback;
+}
+
+}  // namespace aviary

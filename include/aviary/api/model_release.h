@@ -119,6 +119,7 @@ struct SecretKeyRef {
 struct PrometheusProvider {
   std::string address;  // http://prometheus:9090
   std::string query;    // PromQL with {{version}} {{release}} {{namespace}} {{baselineVersion}}
+  std::optional<std::string> totalQuery;  // proportion judge: the denominator (query = events)
   std::optional<std::string> range;  // e.g. "5m": range query for sample sets (compare judges)
   std::optional<std::string> step;   // range query step, e.g. "15s"
   std::optional<SecretKeyRef> bearerTokenSecret;

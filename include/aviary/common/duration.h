@@ -1,6 +1,7 @@
 #pragma once
 // Go-style durations as users write them in specs: "30s", "2m", "1h30m", "500ms", "1.5h".
 
+#include <optional>
 #include <string>
 
 #include "aviary/common/clock.h"
@@ -13,4 +14,10 @@ Result<Duration> parseDuration(const std::string& text);
 // Shortest readable form: "1h30m", "45s", "250ms", "0s".
 std::string formatDuration(Duration d);
 
+}  // namespace aviary
+
+namespace aviary {
+// The parsed duration, or `fallback` when text is absent or does not parse (for specs that were
+// validated already, where a bad value cannot reach this point).
+Duration durationOr(const std::optional<std::string>& text, Duration fallback);
 }  // namespace aviary
