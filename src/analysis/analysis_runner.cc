@@ -1,0 +1,86 @@
+#include "aviary/analysis/analysis_runner.h"
+
+#include <algorithm>
+
+namespace aviary::analysis {
+
+AnalysisRunner::AnalysisRunner(const ProviderRegistry& providers, SecretResolver secrets)
+    : providers_(providers), secrets_(std::move(secrets)) {}
+
+namespace {
+
+const api::Gate* findGate(const api::ModelRelease& release, const std::string& name) {
+  for (const auto& g : release.spec.analysis.gates) {
+    if (g.name == name) return &g;
+  }
+  return nullptr;
+}
+
+api::GateStatus* findStatus(std::vector<api::GateStatus>& statuses, const std::string& name) {
+  for (auto& s : statuses) {
+    if (s.name == name) return &s;
+  }
+  return nullptr;
+}
+
+Judgement errorJudgement(const Error& error) { return Judgement{api::Verdict::Error, std::nullopt, std::nullopt, error.message}; }
+
+}  // namespace
+
+Judgement AnalysisRunner::measure(const api::ModelRelease& release, const api::Gate& gate, const Judge& judge) const {
+  MetricProvider* provider = providers_.find(providerKind(gate));
+  if (!provider) return errorJudgement(makeError(ErrorCode::InvalidSpec, "no provider registered for gate " + gate.name));
+  QueryContext context;
+  context.namespace_ = release.metadata.namespace_;
+  context.release = release.metadata.name;
+  context.baselineVersion = release.status.stableVersion;
+  context.version = release.status.canaryVersion.empty() ? release.spec.model.version : release.status.canaryVersion;
+  if (secrets_) context.secrets = secrets_(gate);
+
+  auto canary = provider->fetch(gate, context);
+  if (!canary.ok()) return errorJudgement(canary.error());
+  if (!judge.needsBaseline()) return judge.judge(*canary, nullptr);
+  QueryContext baselineContext = context;
+  baselineContext.version = context.baselineVersion;
+  auto baseline = provider->fetch(gate, baselineContext);
+  if (!baseline.ok()) return errorJudgement(baseline.error());
+  return judge.judge(*canary, &*baseline);
+}
+
+StageResult AnalysisRunner::run(const api::ModelRelease& release, const std::vector<std::string>& gateNames,
+                                bool background, std::vector<api::GateStatus>& statuses, TimePoint now) const {
+  StageResult result;
+  std::vector<const api::Gate*> gates;
+  std::vector<GateState> states;
+  std::vector<api::GateStatus> ordered;
+  for (const auto& name : gateNames) {
+    const api::Gate* gate = findGate(release, name);
+    if (!gate) continue;  // validation rejects unknown names before analysis runs
+    const GateTiming timing = gateTiming(*gate, release.spec.analysis, background);
+    auto judge = makeJudge(*gate);
+    api::GateStatus* status = findStatus(statuses, name);
+    api::GateStatus fresh;
+    if (!status) {
+      fresh = startGate(*gate, judge->describe(), timing, now);
+      status = &fresh;
+    }
+    GateState state = gateState(*status, *gate, timing);
+    if (state == GateState::Running && measurementDue(*status, now)) {
+      state = recordMeasurement(*status, *gate, timing, measure(release, *gate, *judge), now);
+      result.taken.push_back({name, status->measurements.back(), state});
+    }
+    if (state == GateState::Running) {
+      TimePoint due;
+      if (parseRfc3339(status->nextMeasurementAt, due) && (!result.nextDue || due < *result.nextDue)) result.nextDue = due;
+    }
+    gates.push_back(gate);
+    states.push_back(state);
+    ordered.push_back(*status);
+  }
+  statuses = std::move(ordered);
+  result.verdict = combineGates(statuses, gates, states, release.spec.analysis);
+  if (result.verdict.state != GateState::Running) result.nextDue.reset();
+  return result;
+}
+
+}  // namespace aviary::analysis

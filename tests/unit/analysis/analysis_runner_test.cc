@@ -1,0 +1,135 @@
+// The runner's orchestration (what is measured when, for which version, and how gates combine), with
+// a scripted in-process provider standing in for Prometheus; the real Prometheus provider is exercised
+// in tests/integration/analysis.
+#include "aviary/analysis/analysis_runner.h"
+
+#include <gtest/gtest.h>
+
+#include <deque>
+
+namespace aviary::analysis {
+namespace {
+
+using namespace std::chrono_literals;
+
+class ScriptedProvider : public MetricProvider {
+ public:
+  Result<MetricValue> fetch(const api::Gate&, const QueryContext& context) override {
+    versions.push_back(context.version);
+    if (answers.empty()) return makeError(ErrorCode::Internal, "script exhausted");
+    auto next = answers.front();
+    answers.pop_front();
+    return next;
+  }
+  std::deque<Result<MetricValue>> answers;
+  std::vector<std::string> versions;
+};
+
+class AnalysisRunnerTest : public ::testing::Test {
+ protected:
+  AnalysisRunnerTest() {
+    auto owned = std::make_unique<ScriptedProvider>();
+    provider = owned.get();
+    registry.add(api::ProviderKind::Prometheus, std::move(owned));
+    release.metadata.name = "fraud";
+    release.metadata.namespace_ = "ml";
+    release.spec.model.version = "7";
+    release.status.stableVersion = "6";
+    release.status.canaryVersion = "7";
+    api::Gate errors;
+    errors.name = "error-rate";
+    errors.prometheus = api::PrometheusProvider{};
+    errors.threshold = api::Threshold{std::nullopt, 0.01};
+    errors.count = 2;
+    release.spec.analysis.gates.push_back(errors);
+    api::Gate latency;
+    latency.name = "latency";
+    latency.prometheus = api::PrometheusProvider{};
+    latency.compare = api::CompareSpec{};
+    latency.compare->minSamples = 3;
+    release.spec.analysis.gates.push_back(latency);
+  }
+
+  StageResult run(std::vector<std::string> gates) {
+    AnalysisRunner runner(registry);
+    return runner.run(release, gates, false, statuses, clock.now());
+  }
+
+  ProviderRegistry registry;
+  ScriptedProvider* provider;
+  api::ModelRelease release;
+  std::vector<api::GateStatus> statuses;
+  ManualClock clock;
+};
+
+TEST_F(AnalysisRunnerTest, AFailingMeasurementFailsTheStageAtOnce) {
+  provider->answers.push_back(MetricValue{Scalar{0.3}});
+  auto r = run({"error-rate"});
+  EXPECT_EQ(r.verdict.state, GateState::Failed);
+  EXPECT_FALSE(r.nextDue);
+  ASSERT_EQ(r.taken.size(), 1u);
+  EXPECT_DOUBLE_EQ(*r.taken[0].measurement.value, 0.3);
+  ASSERT_EQ(statuses.size(), 1u);
+  EXPECT_EQ(statuses[0].failures, 1);
+  EXPECT_EQ(statuses[0].judge, "threshold max 0.01");
+  EXPECT_NE(r.verdict.message.find("error-rate"), std::string::npos);
+  EXPECT_EQ(provider->versions, std::vector<std::string>{"7"});
+}
+
+TEST_F(AnalysisRunnerTest, MeasuresOnlyWhenDueAndPassesAfterCount) {
+  provider->answers.push_back(MetricValue{Scalar{0.001}});
+  auto first = run({"error-rate"});
+  EXPECT_EQ(first.verdict.state, GateState::Running);
+  ASSERT_TRUE(first.nextDue);
+  EXPECT_EQ(*first.nextDue, clock.now() + 30s);
+
+  clock.advance(10s);
+  auto early = run({"error-rate"});
+  EXPECT_TRUE(early.taken.empty()) << "not due yet: no query";
+  EXPECT_EQ(provider->versions.size(), 1u);
+
+  clock.advance(20s);
+  provider->answers.push_back(MetricValue{Scalar{0.002}});
+  auto second = run({"error-rate"});
+  EXPECT_EQ(second.verdict.state, GateState::Passed);
+  EXPECT_EQ(statuses[0].successes, 2);
+}
+
+TEST_F(AnalysisRunnerTest, ProviderOutageIsAnErrorThatNeverPasses) {
+  for (int i = 0; i < 5; ++i) provider->answers.push_back(makeError(ErrorCode::Unavailable, "connection refused"));
+  StageResult r;
+  for (int i = 0; i < 5; ++i) {
+    r = run({"error-rate"});
+    if (i < 4) {
+      EXPECT_EQ(r.verdict.state, GateState::Running) << i;
+      EXPECT_EQ(*r.nextDue, clock.now() + 10s);
+    }
+    clock.advance(10s);
+  }
+  EXPECT_EQ(r.verdict.state, GateState::Errored);
+  EXPECT_EQ(statuses[0].measurements.back().detail, "connection refused");
+}
+
+TEST_F(AnalysisRunnerTest, CompareGatesMeasureCanaryAndBaseline) {
+  provider->answers.push_back(MetricValue{Samples{{200, 210, 220, 205, 215}}});
+  provider->answers.push_back(MetricValue{Samples{{100, 110, 120, 105, 115}}});
+  auto r = run({"latency"});
+  EXPECT_EQ(provider->versions, (std::vector<std::string>{"7", "6"}));
+  EXPECT_EQ(r.verdict.state, GateState::Failed) << r.verdict.message;
+  EXPECT_DOUBLE_EQ(*statuses[0].measurements[0].baseline, 110);
+}
+
+TEST_F(AnalysisRunnerTest, ResumesFromStatusAfterARestart) {
+  provider->answers.push_back(MetricValue{Scalar{0.001}});
+  run({"error-rate"});
+  auto saved = statuses;  // what status.gates[] held when the operator died
+  clock.advance(30s);
+  statuses = saved;
+  provider->answers.push_back(MetricValue{Scalar{0.001}});
+  auto r = run({"error-rate"});
+  EXPECT_EQ(r.verdict.state, GateState::Passed);
+  EXPECT_EQ(provider->versions.size(), 2u) << "the first measurement was not repeated";
+}
+
+}  // namespace
+}  // namespace aviary::analysis
