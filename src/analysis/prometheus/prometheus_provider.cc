@@ -1,6 +1,6 @@
 #include "analysis/prometheus/prometheus_provider.h"
 
-#include "analysis/http/http_fetch.h"
+#include "aviary/common/http_fetch.h"
 #include "analysis/prometheus/prometheus_response.h"
 #include "aviary/common/duration.h"
 

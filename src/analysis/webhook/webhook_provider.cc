@@ -1,6 +1,6 @@
 #include "analysis/webhook/webhook_provider.h"
 
-#include "analysis/http/http_fetch.h"
+#include "aviary/common/http_fetch.h"
 #include "analysis/json_number.h"
 #include "aviary/common/duration.h"
 

@@ -2,9 +2,9 @@
 
 #include <memory>
 
-#include "analysis/http/http_fetch.h"
+#include "aviary/common/http_fetch.h"
 
-namespace aviary::analysis {
+namespace aviary {
 
 namespace {
 
@@ -62,4 +62,4 @@ std::string urlEncode(const std::string& text) {
   return out;
 }
 
-}  // namespace aviary::analysis
+}  // namespace aviary

@@ -1,5 +1,5 @@
 #pragma once
-// One HTTP request for the metric providers (Prometheus, webhook): plain libcurl, TLS verified,
+// One plain HTTP request (metric providers, the model registry, notifications): libcurl, TLS verified,
 // a hard timeout. Kept in one adapter file so no libcurl type leaves it.
 
 #include <chrono>
@@ -8,7 +8,7 @@
 
 #include "aviary/common/result.h"
 
-namespace aviary::analysis {
+namespace aviary {
 
 struct HttpAnswer {
   long status = 0;
@@ -20,4 +20,4 @@ Result<HttpAnswer> httpFetch(const std::string& method, const std::string& url, 
 
 std::string urlEncode(const std::string& text);
 
-}  // namespace aviary::analysis
+}  // namespace aviary
