@@ -1,0 +1,101 @@
+// The outbox's ordering and retry logic, with an in-memory registry standing in for MLflow; the real
+// MLflow client is tested in tests/integration/registry.
+#include "aviary/registry/outbox.h"
+
+#include <gtest/gtest.h>
+
+namespace aviary::registry {
+namespace {
+
+using namespace std::chrono_literals;
+
+class MemoryRegistry : public ModelRegistry {
+ public:
+  Result<ModelVersionInfo> getModelVersion(const std::string&, const std::string&) override {
+    return makeError(ErrorCode::NotFound, "unused");
+  }
+  Status setVersionTags(const std::string&, const std::string& version, const std::map<std::string, std::string>& t) override {
+    if (down) return makeError(ErrorCode::Unavailable, "connection refused");
+    for (const auto& [k, v] : t) tags[version][k] = v;
+    ++writes;
+    return okStatus();
+  }
+  Status setAlias(const std::string&, const std::string& alias, const std::string& version) override {
+    if (down) return makeError(ErrorCode::Unavailable, "connection refused");
+    aliases[alias] = version;
+    ++writes;
+    return okStatus();
+  }
+  Status deleteAlias(const std::string&, const std::string& alias) override {
+    if (down) return makeError(ErrorCode::Unavailable, "connection refused");
+    aliases.erase(alias);
+    ++writes;
+    return okStatus();
+  }
+  bool down = false;
+  int writes = 0;
+  std::map<std::string, std::map<std::string, std::string>> tags;
+  std::map<std::string, std::string> aliases;
+};
+
+api::RegistryRecord record(std::string key, std::string version, std::string alias = "", std::string remove = "") {
+  api::RegistryRecord r;
+  r.key = key;
+  r.version = version;
+  r.tags = {{"aviary.outcome", key}};
+  r.alias = alias;
+  r.removeAlias = remove;
+  return r;
+}
+
+TEST(Outbox, WritesInOrderAndEmpties) {
+  MemoryRegistry registry;
+  ManualClock clock;
+  std::vector<api::RegistryRecord> outbox{record("started", "7", "challenger"), record("promoted", "7", "champion", "challenger")};
+  auto r = drainOutbox(outbox, "fraud", registry, clock.now());
+  EXPECT_TRUE(outbox.empty());
+  ASSERT_EQ(r.acknowledged.size(), 2u);
+  EXPECT_EQ(registry.aliases, (std::map<std::string, std::string>{{"champion", "7"}}));
+  EXPECT_EQ(registry.tags["7"]["aviary.outcome"], "promoted");
+  EXPECT_FALSE(r.retryAt);
+}
+
+TEST(Outbox, OutageKeepsEveryRecordAndBacksOff) {
+  MemoryRegistry registry;
+  registry.down = true;
+  ManualClock clock;
+  std::vector<api::RegistryRecord> outbox{record("approved", "7"), record("promoted", "7", "champion")};
+  auto first = drainOutbox(outbox, "fraud", registry, clock.now());
+  ASSERT_EQ(outbox.size(), 2u) << "nothing is dropped";
+  EXPECT_EQ(outbox[0].attempts, 1);
+  EXPECT_EQ(outbox[1].attempts, 0) << "the drain stops at the first failure to keep the order";
+  EXPECT_EQ(*first.retryAt, clock.now() + 1s);
+  EXPECT_NE(first.lastError.find("connection refused"), std::string::npos);
+
+  auto early = drainOutbox(outbox, "fraud", registry, clock.now() + 500ms);
+  EXPECT_EQ(outbox[0].attempts, 1) << "not retried before it is due";
+  EXPECT_EQ(*early.retryAt, clock.now() + 1s);
+
+  clock.advance(1s);
+  drainOutbox(outbox, "fraud", registry, clock.now());
+  EXPECT_EQ(outbox[0].attempts, 2);
+  EXPECT_EQ(outbox[0].nextAttemptAt, formatRfc3339(clock.now() + 2s));
+
+  registry.down = false;
+  clock.advance(2s);
+  auto recovered = drainOutbox(outbox, "fraud", registry, clock.now());
+  EXPECT_TRUE(outbox.empty());
+  EXPECT_EQ(recovered.acknowledged.size(), 2u);
+  EXPECT_EQ(registry.tags["7"]["aviary.outcome"], "promoted");
+}
+
+TEST(Outbox, RetryDelayDoublesUpToFiveMinutes) {
+  EXPECT_EQ(retryDelay(1), Duration(1s));
+  EXPECT_EQ(retryDelay(2), Duration(2s));
+  EXPECT_EQ(retryDelay(5), Duration(16s));
+  EXPECT_EQ(retryDelay(12), Duration(300s));
+  EXPECT_EQ(retryDelay(1000), Duration(300s));
+}
+
+}  // namespace
+}  // namespace aviary::registry
