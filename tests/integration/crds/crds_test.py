@@ -57,6 +57,16 @@ def parsed(out):
         return {}
 
 
+def dropped(sent, stored, path):
+    """Paths present in sent but not in stored (the server may add defaults, never remove)."""
+    if isinstance(sent, dict) and isinstance(stored, dict):
+        return [p for k, v in sent.items()
+                for p in (dropped(v, stored[k], path + "." + k) if k in stored else [path + "." + k])]
+    if isinstance(sent, list) and isinstance(stored, list) and len(sent) == len(stored):
+        return [p for i, (a, b) in enumerate(zip(sent, stored)) for p in dropped(a, b, "%s[%d]" % (path, i))]
+    return [] if sent == stored else [path]
+
+
 def rel(path):
     return os.path.relpath(path, ROOT)
 
@@ -129,8 +139,12 @@ def check_defaults_and_status():
     check(spec.get("replicas") == 1 and canary.get("scaleDownDelay") == "30s",
           "schema defaults replicas=1 and scaleDownDelay=30s", json.dumps(spec))
 
-    must(["apply", "-n", NAMESPACE, "-f", os.path.join(HERE, "valid", "canary-every-field.yaml")],
-         "creates every-field-canary")
+    every_field = os.path.join(HERE, "valid", "canary-every-field.yaml")
+    must(["apply", "-n", NAMESPACE, "-f", every_field], "creates every-field-canary")
+    sent = parsed(must(["create", "--dry-run=client", "-o", "json", "-f", every_field], "reads the fixture"))
+    stored = parsed(must(["get", "-n", NAMESPACE, "mrel", "every-field-canary", "-o", "json"], "reads it back"))
+    lost = dropped(sent.get("spec", {}), stored.get("spec", {}), "spec")
+    check(sent and not lost, "spec (template included) is stored unpruned", "dropped: %s" % lost)
     status_path = os.path.join(HERE, "valid", "status.json")
     must(["patch", "-n", NAMESPACE, "modelrelease", "every-field-canary", "--subresource=status",
           "--type=merge", "--patch-file", status_path], "writes a full status through /status")
