@@ -2,7 +2,8 @@
 """Checks crds/ against a real kube-apiserver: the CRDs install and become Established, every example
 and valid fixture is accepted (server-side dry run, strict field validation), every invalid fixture is
 rejected with an error naming the broken field, status round-trips through the status subresource
-without pruning, and the admission policy ties spec.approvedBy / spec.groups to the requesting user.
+without pruning, the admission policy ties spec.approvedBy / spec.groups to the requesting user, and
+the operator's RBAC grants what it needs and no more.
 
 Needs KUBECONFIG and kubectl on PATH (`eval "$(hack/cluster.sh env)"`); exits 77 (ctest skip) without
 KUBECONFIG. Uses only the standard library; kubectl does the YAML.
@@ -223,6 +224,47 @@ def check_admission_policy():
           and "Accepted" in out, "approval printer columns", out)
 
 
+OPERATOR = "system:serviceaccount:aviary-system:aviary-operator"
+# (verb, resource, namespace, allowed) for the operator's ServiceAccount: what it needs, and what
+# least privilege keeps from it.
+OPERATOR_ACCESS = [
+    ("watch", "modelreleases.aviary.dev", "ml", True),
+    ("patch", "modelreleases.aviary.dev/status", "ml", True),
+    ("update", "modelreleases.aviary.dev/finalizers", "ml", True),
+    ("watch", "releaseapprovals.aviary.dev", "ml", True),
+    ("patch", "releaseapprovals.aviary.dev/status", "ml", True),
+    ("create", "releaseapprovals.aviary.dev", "ml", False),
+    ("delete", "modelreleases.aviary.dev", "ml", False),
+    ("create", "deployments.apps", "ml", True),
+    ("delete", "services", "ml", True),
+    ("patch", "httproutes.gateway.networking.k8s.io", "ml", True),
+    ("delete", "httproutes.gateway.networking.k8s.io", "ml", False),
+    ("update", "virtualservices.networking.istio.io", "ml", True),
+    ("create", "events.events.k8s.io", "ml", True),
+    ("get", "secrets", "ml", True),
+    ("list", "secrets", "ml", False),
+    ("create", "tokenreviews.authentication.k8s.io", None, True),
+    ("create", "subjectaccessreviews.authorization.k8s.io", None, True),
+    ("update", "leases.coordination.k8s.io", "aviary-system", True),
+    ("update", "leases.coordination.k8s.io", "ml", False),
+    ("create", "pods", "ml", False),
+]
+
+
+def check_operator_rbac():
+    manifests = os.path.join(ROOT, "manifests")
+    must(["apply", "-f", os.path.join(manifests, "namespace.yaml"), "-f", os.path.join(manifests, "rbac")],
+         "installs manifests/namespace.yaml and manifests/rbac/")
+    for verb, resource, namespace, allowed in OPERATOR_ACCESS:
+        args = ["-n", namespace] if namespace else []
+        resource_only, _, subresource = resource.partition("/")  # can-i reads "a/b" as resource/name
+        if subresource:
+            args.append("--subresource=" + subresource)
+        code, out = kubectl("auth", "can-i", verb, resource_only, *args, "--as=" + OPERATOR)
+        check((code == 0) == allowed, "operator %s %s %s%s" % ("may" if allowed else "may not", verb, resource,
+                                                                " in " + namespace if namespace else ""), out)
+
+
 def main():
     if not os.environ.get("KUBECONFIG"):
         print("skipped: KUBECONFIG is not set (eval \"$(hack/cluster.sh env)\" first)")
@@ -239,6 +281,7 @@ def main():
         check_rejected()
         check_defaults_and_status()
         check_admission_policy()
+        check_operator_rbac()
     finally:
         kubectl("delete", "namespace", NAMESPACE, "--wait=false")
     print("%d failure(s)" % len(failures))
