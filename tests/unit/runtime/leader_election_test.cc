@@ -1,0 +1,157 @@
+// The lease decision is pure; the elector's rounds run against InMemoryClientDouble (a double with
+// resourceVersion conflicts, not the API server). Hand-over between real processes is covered by
+// tests/integration/runtime.
+#include "aviary/runtime/leader_election.h"
+
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+#include "aviary/runtime/micro_time.h"
+#include "unit/runtime/in_memory_client_double.h"
+
+namespace aviary::runtime {
+namespace {
+
+using std::chrono::seconds;
+using testing::InMemoryClientDouble;
+
+TEST(DecideLease, CreatesWhenThereIsNoLease) {
+  ManualClock clock;
+  auto d = decideLease(std::nullopt, "a", seconds(15), clock.now());
+  EXPECT_EQ(d.action, LeaseAction::Create);
+  EXPECT_EQ(d.record.holderIdentity, "a");
+  EXPECT_EQ(d.record.leaseDurationSeconds, 15);
+  EXPECT_EQ(d.record.renewTime, clock.now());
+  EXPECT_EQ(d.record.leaseTransitions, 0);
+}
+
+TEST(DecideLease, WaitsWhileAnotherHoldersLeaseIsValidAndTakesOverOnceExpired) {
+  ManualClock clock;
+  LeaseRecord theirs{"b", 15, clock.now(), clock.now(), 3};
+  EXPECT_EQ(decideLease(theirs, "a", seconds(15), clock.now() + seconds(15)).action, LeaseAction::Wait)
+      << "at exactly renewTime + duration it is still valid";
+  auto d = decideLease(theirs, "a", seconds(15), clock.now() + seconds(16));
+  EXPECT_EQ(d.action, LeaseAction::Acquire);
+  EXPECT_EQ(d.record.holderIdentity, "a");
+  EXPECT_EQ(d.record.leaseTransitions, 4);
+  EXPECT_EQ(d.record.acquireTime, clock.now() + seconds(16));
+}
+
+TEST(DecideLease, ReleasedLeaseIsTakenAtOnce) {
+  ManualClock clock;
+  LeaseRecord released{"", 1, clock.now(), clock.now(), 2};
+  EXPECT_EQ(decideLease(released, "a", seconds(15), clock.now()).action, LeaseAction::Acquire);
+}
+
+TEST(DecideLease, RenewKeepsAcquireTimeAndTransitions) {
+  ManualClock clock;
+  TimePoint acquired = clock.now();
+  LeaseRecord mine{"a", 15, acquired, acquired, 5};
+  auto d = decideLease(mine, "a", seconds(15), acquired + seconds(2));
+  EXPECT_EQ(d.action, LeaseAction::Renew);
+  EXPECT_EQ(d.record.acquireTime, acquired);
+  EXPECT_EQ(d.record.renewTime, acquired + seconds(2));
+  EXPECT_EQ(d.record.leaseTransitions, 5);
+}
+
+TEST(LeaseRecord, RoundTripsThroughTheLeaseSpecWithMicroTimes) {
+  ManualClock clock;
+  LeaseRecord record{"a", 15, clock.now(), clock.now() + std::chrono::milliseconds(1500), 2};
+  nlohmann::json spec = leaseSpec(record);
+  EXPECT_EQ(spec["renewTime"], formatMicroTime(clock.now() + std::chrono::milliseconds(1500)));
+  LeaseRecord back = leaseRecordFromLease({{"spec", spec}});
+  EXPECT_EQ(back.holderIdentity, "a");
+  EXPECT_EQ(back.leaseDurationSeconds, 15);
+  EXPECT_EQ(back.renewTime, record.renewTime);
+  EXPECT_EQ(back.acquireTime, record.acquireTime);
+  EXPECT_EQ(back.leaseTransitions, 2);
+}
+
+class LeaderElectorTest : public ::testing::Test {
+ protected:
+  LeaderElectorTest() : logger_(logs_, clock_, LogLevel::Debug) {}
+
+  std::unique_ptr<LeaderElector> elector(const std::string& identity, LeaderCallbacks callbacks = {}) {
+    LeaderElectionConfig config;
+    config.namespace_ = "aviary-system";
+    config.identity = identity;
+    return std::make_unique<LeaderElector>(client_, clock_, logger_, config, std::move(callbacks));
+  }
+  LeaseRecord stored() {
+    auto lease = client_.get(k8s::resources::kLeases, "aviary-system", "aviary-operator");
+    EXPECT_TRUE(lease.ok());
+    return leaseRecordFromLease(lease.ok() ? *lease : nlohmann::json::object());
+  }
+
+  InMemoryClientDouble client_;
+  ManualClock clock_;
+  std::ostringstream logs_;
+  Logger logger_;
+};
+
+TEST_F(LeaderElectorTest, FirstCandidateCreatesTheLeaseSecondWaitsThenTakesOverWhenExpired) {
+  std::vector<std::string> seenByB;
+  auto a = elector("a");
+  auto b = elector("b", {.onNewLeader = [&](const std::string& id) { seenByB.push_back(id); }});
+  EXPECT_EQ(a->tryAcquireOrRenew().value(), true);
+  EXPECT_EQ(b->tryAcquireOrRenew().value(), false);
+  EXPECT_EQ(seenByB, std::vector<std::string>{"a"});
+
+  clock_.advance(seconds(10));
+  EXPECT_EQ(a->tryAcquireOrRenew().value(), true);  // renewed at +10 s
+  clock_.advance(seconds(10));
+  EXPECT_EQ(b->tryAcquireOrRenew().value(), false) << "renewed 10 s ago: still valid";
+  clock_.advance(seconds(6));
+  EXPECT_EQ(b->tryAcquireOrRenew().value(), true) << "16 s since the last renew of a 15 s lease";
+  EXPECT_EQ(stored().holderIdentity, "b");
+  EXPECT_EQ(stored().leaseTransitions, 1);
+  EXPECT_EQ(a->tryAcquireOrRenew().value(), false) << "a finds b holding it";
+}
+
+TEST_F(LeaderElectorTest, ReleaseClearsTheHolderSoAnotherTakesOverWithoutWaiting) {
+  auto a = elector("a");
+  auto b = elector("b");
+  ASSERT_TRUE(a->tryAcquireOrRenew().value());
+  ASSERT_TRUE(a->release().ok());
+  EXPECT_EQ(stored().holderIdentity, "");
+  EXPECT_EQ(stored().leaseDurationSeconds, 1);
+  EXPECT_TRUE(b->tryAcquireOrRenew().value());
+  // Releasing a Lease someone else holds is a no-op.
+  ASSERT_TRUE(a->release().ok());
+  EXPECT_EQ(stored().holderIdentity, "b");
+}
+
+TEST_F(LeaderElectorTest, ConflictRereadsAndDecidesAgain) {
+  auto a = elector("a");
+  ASSERT_TRUE(a->tryAcquireOrRenew().value());
+  client_.failNext("update", makeError(ErrorCode::Conflict, "the object has been modified"));
+  EXPECT_EQ(a->tryAcquireOrRenew().value(), true);
+  EXPECT_EQ(client_.calls("get"), 3) << "one read for the create, two for the conflicted renew";
+}
+
+TEST_F(LeaderElectorTest, RenewFailuresAreToleratedUntilTheRenewDeadline) {
+  auto a = elector("a");
+  ASSERT_TRUE(a->tryAcquireOrRenew().value());
+  ASSERT_TRUE(a->renewStep());
+  for (int i = 0; i < 5; ++i) client_.failNext("get", makeError(ErrorCode::Unavailable, "connection refused"));
+  clock_.advance(seconds(2));
+  EXPECT_TRUE(a->renewStep()) << "2 s without renew < 10 s deadline";
+  clock_.advance(seconds(8));
+  EXPECT_TRUE(a->renewStep()) << "exactly at the deadline";
+  clock_.advance(seconds(1));
+  EXPECT_FALSE(a->renewStep()) << "11 s without renew: step down";
+}
+
+TEST_F(LeaderElectorTest, RenewStepStepsDownAtOnceWhenAnotherHolderTookOver) {
+  auto a = elector("a");
+  auto b = elector("b");
+  ASSERT_TRUE(a->tryAcquireOrRenew().value());
+  ASSERT_TRUE(a->renewStep());
+  clock_.advance(seconds(16));
+  ASSERT_TRUE(b->tryAcquireOrRenew().value());
+  EXPECT_FALSE(a->renewStep());
+}
+
+}  // namespace
+}  // namespace aviary::runtime
