@@ -41,7 +41,8 @@ struct OperatorMetrics {
   Counter& promotions;
   // Histogram, seconds, 0.0005 … 5.
   Histogram& reconcileDuration;
-  // Counter {verb, code}.
+  // Counter {verb, code}: verb is the HTTP method, with LIST and WATCH told apart from GET (as the API
+  // server's apiserver_request_total does); code is the HTTP status, "0" when no answer came.
   Counter& kubeRequests;
   // Gauge: keys waiting in the work queue.
   Gauge& workqueueDepth;

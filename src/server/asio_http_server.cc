@@ -1,0 +1,299 @@
+// HttpServer over Boost.Asio: one acceptor, connections served on `threads` worker threads, each
+// connection's operations serialized on its own strand. The only file that includes Boost.Asio.
+
+#include <atomic>
+#include <charconv>
+#include <strings.h>
+#include <thread>
+#include <utility>  // Boost 1.74's asio/awaitable.hpp uses std::exchange without including it
+
+#include <boost/asio.hpp>
+
+#include "aviary/server/http_server.h"
+#include "server/http_message.h"
+#include "server/router.h"
+
+namespace aviary::server {
+namespace {
+
+namespace asio = boost::asio;
+using asio::ip::tcp;
+using ErrorCodeT = boost::system::error_code;
+
+struct HostPort {
+  std::string host;
+  std::string port;
+};
+
+Result<HostPort> splitAddress(const std::string& address) {
+  HostPort out;
+  std::string portText;
+  if (address.starts_with('[')) {
+    std::size_t close = address.find(']');
+    if (close == std::string::npos || address.compare(close + 1, 1, ":") != 0) {
+      return makeError(ErrorCode::InvalidSpec, "malformed address '" + address + "': want [host]:port");
+    }
+    out.host = address.substr(1, close - 1);
+    portText = address.substr(close + 2);
+  } else {
+    std::size_t colon = address.rfind(':');
+    if (colon == std::string::npos) {
+      return makeError(ErrorCode::InvalidSpec, "malformed address '" + address + "': want host:port");
+    }
+    out.host = address.substr(0, colon);
+    portText = address.substr(colon + 1);
+  }
+  unsigned port = 0;
+  auto [end, error] = std::from_chars(portText.data(), portText.data() + portText.size(), port);
+  if (portText.empty() || error != std::errc() || end != portText.data() + portText.size() || port > 65535) {
+    return makeError(ErrorCode::InvalidSpec, "malformed port in address '" + address + "'");
+  }
+  if (out.host.empty()) out.host = "0.0.0.0";
+  out.port = portText;
+  return out;
+}
+
+}  // namespace
+
+class HttpServer::Impl {
+ public:
+  explicit Impl(HttpServerOptions options) : options_(options) {}
+
+  Router router;
+  const HttpServerOptions options_;
+  std::atomic<std::size_t> connections{0};
+
+  Status start(const std::string& address);
+  void stop();
+  bool running() const { return port_.load() != 0; }
+  int port() const { return port_.load(); }
+
+ private:
+  void accept();
+
+  std::unique_ptr<asio::io_context> io_;
+  std::unique_ptr<tcp::acceptor> acceptor_;
+  std::vector<std::thread> threads_;
+  std::atomic<int> port_{0};
+};
+
+namespace {
+
+// One client connection: read a head, maybe a body, dispatch, write, and again while kept alive.
+// Every step runs on the connection's strand; the shared_ptr held by the pending operation keeps it
+// alive, and it closes when none is pending.
+class Connection : public std::enable_shared_from_this<Connection> {
+ public:
+  Connection(tcp::socket socket, Router& router, const HttpServerOptions& options, std::atomic<std::size_t>& count)
+      : socket_(std::move(socket)),
+        timer_(socket_.get_executor()),
+        buffer_(options.maxHeaderBytes + options.maxBodyBytes),
+        router_(router),
+        options_(options),
+        count_(count) {
+    ErrorCodeT ignored;
+    tcp::endpoint peer = socket_.remote_endpoint(ignored);
+    if (!ignored) remoteAddress_ = peer.address().to_string() + ":" + std::to_string(peer.port());
+  }
+  ~Connection() { count_.fetch_sub(1); }
+
+  void start() { readHead(); }
+
+ private:
+  void armTimer() {
+    timer_.expires_after(options_.idleTimeout);
+    timer_.async_wait([self = shared_from_this()](const ErrorCodeT& ec) {
+      // A wait that completed just before being re-armed still arrives without an error; only a
+      // deadline that has really passed closes the connection.
+      if (ec != asio::error::operation_aborted && self->timer_.expiry() <= asio::steady_timer::clock_type::now()) {
+        self->close();
+      }
+    });
+  }
+
+  void readHead() {
+    armTimer();
+    asio::async_read_until(socket_, buffer_, "\r\n\r\n",
+                           [self = shared_from_this()](const ErrorCodeT& ec, std::size_t headBytes) {
+                             self->onHead(ec, headBytes);
+                           });
+  }
+
+  void onHead(const ErrorCodeT& ec, std::size_t headBytes) {
+    if (ec == asio::error::not_found) return finish(HttpResponse::jsonError(431, "request head too large"), false);
+    if (ec) return close();
+    if (headBytes > options_.maxHeaderBytes) {
+      return finish(HttpResponse::jsonError(431, "request head too large"), false);
+    }
+    std::string head(asio::buffers_begin(buffer_.data()), asio::buffers_begin(buffer_.data()) + headBytes - 4);
+    buffer_.consume(headBytes);
+
+    Result<http::RequestHead> parsed = http::parseRequestHead(head);
+    if (!parsed) return finish(HttpResponse::jsonError(400, parsed.error().message), false);
+    keepAlive_ = http::wantsKeepAlive(*parsed);
+    Result<std::size_t> length = http::contentLength(*parsed);
+    if (!length) {
+      int status = length.error().code == ErrorCode::Invalid ? 411 : 400;
+      return finish(HttpResponse::jsonError(status, length.error().message), false);
+    }
+    if (*length > options_.maxBodyBytes) {
+      return finish(HttpResponse::jsonError(413, "request body larger than " + std::to_string(options_.maxBodyBytes) +
+                                                     " bytes"),
+                    false);
+    }
+    request_ = HttpRequest{};
+    if (Status target = http::parseTarget(parsed->target, rawPath_, request_); !target) {
+      return finish(HttpResponse::jsonError(400, target.error().message), false);
+    }
+    request_.method = std::move(parsed->method);
+    request_.headers = std::move(parsed->headers);
+    request_.remoteAddress = remoteAddress_;
+    readBody(*length, request_.header("Expect"));
+  }
+
+  void readBody(std::size_t length, const std::string& expect) {
+    if (buffer_.size() >= length) return onBody(length);
+    auto read = [self = shared_from_this(), length] {
+      asio::async_read(self->socket_, self->buffer_, asio::transfer_exactly(length - self->buffer_.size()),
+                       [self, length](const ErrorCodeT& ec, std::size_t) {
+                         if (ec) return self->close();
+                         self->onBody(length);
+                       });
+    };
+    if (strcasecmp(expect.c_str(), "100-continue") != 0) return read();
+    // The client waits for this before sending the body (curl does for bodies over 1 KiB).
+    static const std::string kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+    asio::async_write(socket_, asio::buffer(kContinue),
+                      [self = shared_from_this(), read](const ErrorCodeT& ec, std::size_t) {
+                        if (ec) return self->close();
+                        read();
+                      });
+  }
+
+  void onBody(std::size_t length) {
+    timer_.cancel();  // a handler may take its time; the idle limit is for the client
+    request_.body.assign(asio::buffers_begin(buffer_.data()), asio::buffers_begin(buffer_.data()) + length);
+    buffer_.consume(length);
+    HttpResponse response = router_.dispatch(rawPath_, request_);
+    finish(response, keepAlive_);
+  }
+
+  void finish(const HttpResponse& response, bool keepAlive) {
+    armTimer();
+    output_ = http::serializeResponse(response, keepAlive);
+    asio::async_write(socket_, asio::buffer(output_),
+                      [self = shared_from_this(), keepAlive](const ErrorCodeT& ec, std::size_t) {
+                        if (ec) return self->close();
+                        if (!keepAlive) return self->lingeringClose();
+                        self->readHead();
+                      });
+  }
+
+  // Closing at once while the client is still sending (a refused body) resets the connection, and
+  // the client may lose the answer with it; so stop sending, and read until the client closes or the
+  // timer armed by finish() runs out.
+  void lingeringClose() {
+    ErrorCodeT ignored;
+    socket_.shutdown(tcp::socket::shutdown_send, ignored);
+    socket_.async_read_some(asio::buffer(drain_), [self = shared_from_this()](const ErrorCodeT& ec, std::size_t) {
+      if (ec) return self->close();
+      self->lingeringClose();
+    });
+  }
+
+  void close() {
+    ErrorCodeT ignored;
+    timer_.cancel();
+    socket_.shutdown(tcp::socket::shutdown_both, ignored);
+    socket_.close(ignored);
+  }
+
+  tcp::socket socket_;
+  asio::steady_timer timer_;
+  asio::streambuf buffer_;
+  Router& router_;
+  const HttpServerOptions& options_;
+  std::atomic<std::size_t>& count_;
+  std::string remoteAddress_;
+  HttpRequest request_;
+  std::string rawPath_;
+  bool keepAlive_ = true;
+  std::string output_;
+  std::array<char, 4096> drain_;
+};
+
+}  // namespace
+
+Status HttpServer::Impl::start(const std::string& address) {
+  if (io_) return makeError(ErrorCode::Conflict, "server already running");
+  Result<HostPort> hostPort = splitAddress(address);
+  if (!hostPort) return hostPort.error();
+
+  auto io = std::make_unique<asio::io_context>();
+  auto acceptor = std::make_unique<tcp::acceptor>(*io);
+  try {
+    tcp::resolver resolver(*io);
+    tcp::endpoint endpoint =
+        resolver.resolve(hostPort->host, hostPort->port, tcp::resolver::passive | tcp::resolver::numeric_service)
+            .begin()
+            ->endpoint();
+    acceptor->open(endpoint.protocol());
+    // Lets a restarted operator bind while old connections sit in TIME_WAIT; a live listener on the
+    // port still makes bind fail.
+    acceptor->set_option(tcp::acceptor::reuse_address(true));
+    acceptor->bind(endpoint);
+    acceptor->listen();
+  } catch (const boost::system::system_error& e) {
+    return makeError(ErrorCode::Unavailable, "cannot listen on " + address + ": " + e.code().message());
+  }
+
+  io_ = std::move(io);
+  acceptor_ = std::move(acceptor);
+  port_ = acceptor_->local_endpoint().port();
+  accept();
+  for (std::size_t i = 0; i < std::max<std::size_t>(1, options_.threads); ++i) {
+    threads_.emplace_back([io = io_.get()] { io->run(); });
+  }
+  return okStatus();
+}
+
+void HttpServer::Impl::accept() {
+  acceptor_->async_accept(asio::make_strand(*io_), [this](const ErrorCodeT& ec, tcp::socket socket) {
+    if (ec == asio::error::operation_aborted) return;
+    if (!ec) {
+      if (connections.fetch_add(1) >= options_.maxConnections) {
+        connections.fetch_sub(1);
+        ErrorCodeT ignored;
+        socket.close(ignored);
+      } else {
+        std::make_shared<Connection>(std::move(socket), router, options_, connections)->start();
+      }
+    }
+    accept();
+  });
+}
+
+void HttpServer::Impl::stop() {
+  if (!io_) return;
+  io_->stop();
+  for (std::thread& thread : threads_) thread.join();
+  threads_.clear();
+  acceptor_.reset();
+  // Destroying the context destroys the pending operations, and with them the connections they own.
+  io_.reset();
+  port_ = 0;
+}
+
+HttpServer::HttpServer(HttpServerOptions options) : impl_(std::make_unique<Impl>(options)) {}
+HttpServer::~HttpServer() { stop(); }
+
+void HttpServer::addRoute(const std::string& method, const std::string& pathPattern, HttpHandler handler) {
+  impl_->router.add(method, pathPattern, std::move(handler));
+}
+
+Status HttpServer::start(const std::string& address) { return impl_->start(address); }
+void HttpServer::stop() { impl_->stop(); }
+bool HttpServer::running() const { return impl_->running(); }
+int HttpServer::port() const { return impl_->port(); }
+
+}  // namespace aviary::server
