@@ -59,10 +59,7 @@ class HttpServer::Impl {
  public:
   explicit Impl(HttpServerOptions options) : options_(options) {}
 
-  Router router;
-  const HttpServerOptions options_;
-  std::atomic<std::size_t> connections{0};
-
+  Router& router() { return router_; }
   Status start(const std::string& address);
   void stop();
   bool running() const { return port_.load() != 0; }
@@ -71,6 +68,9 @@ class HttpServer::Impl {
  private:
   void accept();
 
+  Router router_;
+  const HttpServerOptions options_;
+  std::atomic<std::size_t> connections_{0};
   std::unique_ptr<asio::io_context> io_;
   std::unique_ptr<tcp::acceptor> acceptor_;
   std::vector<std::thread> threads_;
@@ -261,12 +261,12 @@ void HttpServer::Impl::accept() {
   acceptor_->async_accept(asio::make_strand(*io_), [this](const ErrorCodeT& ec, tcp::socket socket) {
     if (ec == asio::error::operation_aborted) return;
     if (!ec) {
-      if (connections.fetch_add(1) >= options_.maxConnections) {
-        connections.fetch_sub(1);
+      if (connections_.fetch_add(1) >= options_.maxConnections) {
+        connections_.fetch_sub(1);
         ErrorCodeT ignored;
         socket.close(ignored);
       } else {
-        std::make_shared<Connection>(std::move(socket), router, options_, connections)->start();
+        std::make_shared<Connection>(std::move(socket), router_, options_, connections_)->start();
       }
     }
     accept();
@@ -288,7 +288,7 @@ HttpServer::HttpServer(HttpServerOptions options) : impl_(std::make_unique<Impl>
 HttpServer::~HttpServer() { stop(); }
 
 void HttpServer::addRoute(const std::string& method, const std::string& pathPattern, HttpHandler handler) {
-  impl_->router.add(method, pathPattern, std::move(handler));
+  impl_->router().add(method, pathPattern, std::move(handler));
 }
 
 Status HttpServer::start(const std::string& address) { return impl_->start(address); }
