@@ -1,8 +1,9 @@
 #pragma once
 // Decoding ModelRelease / ReleaseApproval from YAML or JSON text (multi-document YAML too) and from
 // JSON objects read from the API server; encoding status back to JSON for the status subresource.
-// Decoding never throws: every problem comes back as DecodeIssue with a field path.
+// Decoding never throws: every problem comes back as a FieldError with a field path.
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -27,9 +28,17 @@ using FieldErrors = std::vector<FieldError>;
 
 // One document of a YAML/JSON stream, converted to JSON, with the position of each field so errors
 // can name a line. Malformed text yields a single FieldError with line and column.
+struct Mark {
+  int line = 0;  // 1-based
+  int column = 0;
+};
 struct Document {
   nlohmann::json object;
   int line = 1;  // where the document starts
+  std::map<std::string, Mark> marks;  // field path ("spec.steps[2].setWeight", "" = root) → where it is written
+  // Fills in line/column of errors that have none from the nearest written ancestor of their path
+  // (a missing field points at its parent object).
+  void locate(FieldErrors& errors) const;
 };
 Result<std::vector<Document>> parseDocuments(const std::string& text, FieldErrors& errors);
 

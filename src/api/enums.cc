@@ -1,0 +1,16 @@
+#include "api/enum_names.h"
+
+namespace aviary::api {
+
+const char* phaseName(Phase p) { return detail::enumName(p); }
+std::optional<Phase> parsePhase(const std::string& s) { return detail::parseEnum<Phase>(s); }
+const char* verdictName(Verdict v) { return detail::enumName(v); }
+std::optional<Verdict> parseVerdict(const std::string& s) { return detail::parseEnum<Verdict>(s); }
+
+RouterKind routerKind(const TrafficRouting& routing) {
+  if (routing.gatewayAPI) return RouterKind::GatewayApi;
+  if (routing.istio) return RouterKind::Istio;
+  return RouterKind::ReplicaRatio;
+}
+
+}  // namespace aviary::api

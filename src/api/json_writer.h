@@ -1,0 +1,94 @@
+#pragma once
+// JsonWriter: the encoding visitor for the field lists in fields.h (FieldReader is the decoding one).
+// Empty strings, empty lists and maps, and absent optionals are left out, so status patches stay small
+// and an encoded spec reads like what a user would write.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "api/enum_names.h"
+
+namespace aviary::api::detail {
+
+using Json = nlohmann::json;
+
+class JsonWriter;
+
+// toJson(value): the whole JSON of one value; only an absent optional gives null.
+inline Json toJson(const std::string& value) { return value; }
+inline Json toJson(bool value) { return value; }
+inline Json toJson(int32_t value) { return value; }
+inline Json toJson(int64_t value) { return value; }
+inline Json toJson(double value) { return value; }
+inline Json toJson(const Json& value) { return value; }
+inline Json toJson(const std::map<std::string, std::string>& value) { return value; }
+
+template <class T>
+Json toJson(const T& value);  // any struct with a field list in fields.h
+
+template <class E>
+  requires std::is_enum_v<E>
+Json toJson(const E& value) {
+  return enumName(value);
+}
+
+template <class T>
+Json toJson(const std::optional<T>& value) {
+  return value ? toJson(*value) : Json();
+}
+
+template <class T>
+Json toJson(const std::vector<T>& values) {
+  Json out = Json::array();
+  for (const auto& value : values) out.push_back(toJson(value));
+  return out;
+}
+
+template <class T>
+inline constexpr bool kIsOptional = false;
+template <class T>
+inline constexpr bool kIsOptional<std::optional<T>> = true;
+
+class JsonWriter {
+ public:
+  template <class T, class... Option>
+  void required(const char* key, const T& value, Option...) {
+    put(key, value);
+  }
+  template <class T, class... Option>
+  void optional(const char* key, const T& value, Option...) {
+    put(key, value);
+  }
+  void allowUnknownFields() {}
+
+  Json take() { return std::move(object_); }
+
+ private:
+  // A set optional is written even when empty (`pause: {}` means "pause"); other fields are left out
+  // when empty ("", [], {}), since reading them back gives the same default.
+  template <class T>
+  void put(const char* key, const T& value) {
+    Json json = toJson(value);
+    if (json.is_null()) return;
+    if (!kIsOptional<T> && (json.empty() || (json.is_string() && json.get_ref<const std::string&>().empty()))) return;
+    object_[key] = std::move(json);
+  }
+
+  Json object_ = Json::object();
+};
+
+template <class T>
+Json toJson(const T& value) {
+  JsonWriter writer;
+  // The field lists take a mutable reference because the reader fills them; the writer only reads.
+  fields(writer, const_cast<T&>(value));
+  return writer.take();
+}
+
+}  // namespace aviary::api::detail
