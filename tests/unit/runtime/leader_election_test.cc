@@ -93,7 +93,9 @@ class LeaderElectorTest : public ::testing::Test {
 TEST_F(LeaderElectorTest, FirstCandidateCreatesTheLeaseSecondWaitsThenTakesOverWhenExpired) {
   std::vector<std::string> seenByB;
   auto a = elector("a");
-  auto b = elector("b", {.onNewLeader = [&](const std::string& id) { seenByB.push_back(id); }});
+  LeaderCallbacks watchLeader;
+  watchLeader.onNewLeader = [&](const std::string& id) { seenByB.push_back(id); };
+  auto b = elector("b", watchLeader);
   EXPECT_EQ(a->tryAcquireOrRenew().value(), true);
   EXPECT_EQ(b->tryAcquireOrRenew().value(), false);
   EXPECT_EQ(seenByB, std::vector<std::string>{"a"});
