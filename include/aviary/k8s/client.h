@@ -90,6 +90,9 @@ struct ClientOptions {
   int burst = 100;
   int requestTimeoutSeconds = 30;
   std::string userAgent = "aviary";
+  // Act as this user (and groups) via Impersonate-User/-Group headers; needs RBAC "impersonate".
+  std::string impersonateUser;
+  std::vector<std::string> impersonateGroups;
 };
 
 // Builds the client from kubeconfig or in-cluster service-account config (see ClientOptions).
