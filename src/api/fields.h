@@ -239,6 +239,7 @@ void fields(V& v, Measurement& m) {
 template <class V>
 void fields(V& v, GateStatus& g) {
   v.optional("name", g.name);
+  v.optional("stage", g.stage);
   v.optional("judge", g.judge);
   v.optional("verdict", g.verdict);
   v.optional("successes", g.successes);

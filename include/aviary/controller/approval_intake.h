@@ -1,0 +1,31 @@
+#pragma once
+// Turning ReleaseApproval objects into the planner's approval decisions: each approval is judged once
+// (approval::evaluate after a SubjectAccessReview for the `approve` verb) and recorded in
+// status.approvals[] with the reason when ignored, so it is never judged twice.
+
+#include <vector>
+
+#include "aviary/api/model_release.h"
+#include "aviary/k8s/client.h"
+#include "aviary/release/observed.h"
+#include "aviary/runtime/object_store.h"
+
+namespace aviary::controller {
+
+struct ApprovalIntake {
+  std::vector<release::ApprovalDecision> decisions;  // accepted, for the planner
+  std::vector<api::ApprovalRecord> records;           // every newly judged approval, for status
+};
+
+// approvals: the cached ReleaseApprovals of the release's namespace. client: for SubjectAccessReviews.
+ApprovalIntake takeApprovals(const api::ModelRelease& release, const std::vector<runtime::ObjectPtr>& approvals,
+                             k8s::Client& client, TimePoint now);
+
+// "<namespace>/<spec.release>" of a ReleaseApproval: the index (release_reconciler.h kReleaseIndex)
+// the approvals informer carries so a release finds its approvals without a scan.
+runtime::IndexFunc approvalReleaseIndex();
+
+// status.approvals keeps the most recent entries only.
+inline constexpr size_t kMaxApprovalRecords = 50;
+
+}  // namespace aviary::controller

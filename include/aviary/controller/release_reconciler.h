@@ -1,0 +1,90 @@
+#pragma once
+// The reconcile of one ModelRelease, as a straight pipeline:
+//   observe (caches, router, analysis stages, approvals, registry) → plan (pure) → act (idempotent
+//   writes) → one status patch (skipped when unchanged) → when to look again.
+// State lives in status only, so any pass may be the first after a restart.
+// Thread-safety: reconcile() may run concurrently for different keys (the work queue never hands one
+// key to two workers).
+
+#include <functional>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "aviary/analysis/analysis_runner.h"
+#include "aviary/api/model_release.h"
+#include "aviary/common/clock.h"
+#include "aviary/common/result.h"
+#include "aviary/k8s/client.h"
+#include "aviary/registry/model_registry.h"
+#include "aviary/release/actions.h"
+#include "aviary/release/planner.h"
+#include "aviary/runtime/informer.h"
+#include "aviary/runtime/log.h"
+#include "aviary/traffic/router.h"
+#include "aviary/workload/applier.h"
+
+namespace aviary::telemetry {
+class OperatorMetrics;
+}
+
+namespace aviary::controller {
+
+// Where Events about a release go (the runtime's deduplicating recorder in the operator).
+class EventSink {
+ public:
+  virtual ~EventSink() = default;
+  virtual void record(const nlohmann::json& regarding, release::EventType type, const std::string& reason,
+                      const std::string& note) = 0;
+};
+
+// The registry a release's spec.registry names (MLflow credentials resolved from its Secret), or null
+// when it names none.
+using RegistryResolver = std::function<registry::ModelRegistryPtr(const api::ModelRelease&)>;
+
+struct ReconcilerDeps {
+  k8s::Client& client;        // reads served from the caches, writes to the API server (CacheReadingClient)
+  runtime::Informer& releases;
+  runtime::Informer& approvals;
+  runtime::Informer& deployments;  // labelled aviary.dev/release, with the "release" label index
+  workload::WorkloadApplier& applier;
+  const traffic::RouterRegistry& routers;
+  const analysis::AnalysisRunner& analysis;
+  RegistryResolver registries;
+  EventSink& events;
+  const Clock& clock;
+  runtime::Logger& logger;
+  telemetry::OperatorMetrics* metrics = nullptr;
+};
+
+struct ReconcileOutcome {
+  std::optional<Duration> requeueAfter;
+  int writes = 0;  // API writes this pass made (objects, routes, status)
+};
+
+// Index name the deployments informer must carry (runtime::labelIndex(api::kReleaseLabel)).
+inline constexpr const char* kReleaseIndex = "release";
+
+class ReleaseReconciler {
+ public:
+  explicit ReleaseReconciler(ReconcilerDeps deps) : deps_(deps) {}
+  Result<ReconcileOutcome> reconcile(const std::string& key);
+
+ private:
+  struct Pass;
+  void observe(Pass& pass);
+  void planWithAnalysis(Pass& pass);
+  Status act(Pass& pass);
+  Status actOne(Pass& pass, const release::Action& action);
+  void drainRegistry(Pass& pass);
+  Status writeStatus(Pass& pass);
+  void report(const Pass& pass);
+  std::optional<std::string> modelUri(Pass& pass, const std::string& version);
+
+  ReconcilerDeps deps_;
+  std::mutex uriMutex_;
+  std::map<std::string, std::string> modelUris_;  // "<registry>/<model>/<version>" → source (immutable)
+};
+
+}  // namespace aviary::controller

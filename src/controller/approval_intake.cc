@@ -1,0 +1,78 @@
+#include "aviary/controller/approval_intake.h"
+
+#include <algorithm>
+
+#include "aviary/api/validate.h"
+#include "aviary/approval/approval_policy.h"
+
+namespace aviary::controller {
+
+namespace {
+
+bool alreadyJudged(const api::ModelRelease& release, const std::string& name) {
+  const auto& records = release.status.approvals;
+  return std::any_of(records.begin(), records.end(), [&](const api::ApprovalRecord& r) { return r.name == name; });
+}
+
+// The SubjectAccessReview verdict, or the reason it could not be asked.
+bool rbacAllows(k8s::Client& client, const api::ReleaseApproval& approval, const api::ModelRelease& release,
+                std::string& reason) {
+  auto answer = client.review(k8s::resources::kSubjectAccessReviews,
+                              approval::subjectAccessReview({approval.spec.approvedBy, approval.spec.groups},
+                                                            release.metadata.namespace_, release.metadata.name));
+  if (!answer.ok()) {
+    reason = "SubjectAccessReview failed: " + answer.error().message;
+    return false;
+  }
+  return approval::accessAllowed(*answer, reason);
+}
+
+}  // namespace
+
+runtime::IndexFunc approvalReleaseIndex() {
+  return [](const nlohmann::json& object) -> std::vector<std::string> {
+    const std::string release = object.value("spec", nlohmann::json::object()).value("release", std::string());
+    if (release.empty()) return {};
+    return {object["metadata"].value("namespace", std::string()) + "/" + release};
+  };
+}
+
+ApprovalIntake takeApprovals(const api::ModelRelease& release, const std::vector<runtime::ObjectPtr>& approvals,
+                             k8s::Client& client, TimePoint now) {
+  ApprovalIntake intake;
+  for (const auto& object : approvals) {
+    const std::string name = (*object)["metadata"].value("name", std::string());
+    if ((*object).value("spec", nlohmann::json::object()).value("release", std::string()) != release.metadata.name ||
+        alreadyJudged(release, name)) {
+      continue;
+    }
+    api::ReleaseApproval approval;
+    auto errors = api::check(*object, approval);
+    api::ApprovalRecord record;
+    record.name = name;
+    record.approvedBy = approval.spec.approvedBy;
+    record.decision = approval.spec.decision;
+    record.comment = approval.spec.comment;
+    record.step = release.status.currentStepIndex;
+    record.time = formatRfc3339(now);
+    if (!errors.empty()) {
+      record.message = "invalid approval: " + errors.front().describe();
+    } else {
+      std::string rbacReason;
+      const bool allowed = rbacAllows(client, approval, release, rbacReason);
+      auto decision = approval::evaluate(approval, release, allowed, rbacReason);
+      record.accepted = decision.accepted;
+      record.message = decision.accepted ? "accepted" : decision.reason;
+      // A failed SubjectAccessReview is an outage, not a verdict: judge the approval again next time.
+      if (!decision.accepted && rbacReason.starts_with("SubjectAccessReview failed")) continue;
+      if (decision.accepted) {
+        intake.decisions.push_back({name, approval.spec.decision == "approve", approval.spec.approvedBy,
+                                    approval.spec.comment, now});
+      }
+    }
+    intake.records.push_back(std::move(record));
+  }
+  return intake;
+}
+
+}  // namespace aviary::controller

@@ -1,0 +1,58 @@
+#include "aviary/controller/observe.h"
+#include "aviary/workload/names.h"
+#include "aviary/workload/objects.h"
+
+namespace aviary::controller {
+
+using Json = nlohmann::json;
+
+release::DeploymentState deploymentState(const Json& d, const std::string& expectedHash) {
+  release::DeploymentState s;
+  s.exists = true;
+  const Json spec = d.value("spec", Json::object()), status = d.value("status", Json::object());
+  s.desiredReplicas = spec.value("replicas", 1);
+  s.updatedReplicas = status.value("updatedReplicas", 0);
+  s.availableReplicas = status.value("availableReplicas", 0);
+  // A Deployment whose controller has not yet seen its latest spec has no trustworthy status.
+  const int64_t generation = d["metadata"].value("generation", int64_t{0});
+  if (status.value("observedGeneration", int64_t{0}) < generation) {
+    s.updatedReplicas = 0;
+    s.availableReplicas = std::min(s.availableReplicas, s.desiredReplicas);
+  }
+  for (const auto& c : status.value("conditions", Json::array())) {
+    if (c.value("type", "") == "Progressing" && c.value("status", "") == "False" &&
+        c.value("reason", "") == "ProgressDeadlineExceeded") {
+      s.progressDeadlineExceeded = true;
+    }
+  }
+  if (!expectedHash.empty()) {
+    const Json annotations = d["metadata"].value("annotations", Json::object());
+    s.upToDate = annotations.value(workload::kSpecHashAnnotation, std::string()) == expectedHash;
+  }
+  return s;
+}
+
+std::map<std::string, release::DeploymentState> deploymentsByVersion(const std::vector<Json>& deployments,
+                                                                     const api::ModelRelease& release) {
+  // Version labels are sanitised (workload::labelValue); map them back to the versions the release knows.
+  std::map<std::string, std::string> versionOfLabel;
+  const auto& st = release.status;
+  for (const std::string& v : {release.spec.model.version, st.stableVersion, st.canaryVersion, st.previousStableVersion,
+                               st.rolledBackVersion}) {
+    if (!v.empty()) versionOfLabel[workload::labelValue(v)] = v;
+  }
+  std::map<std::string, release::DeploymentState> byVersion;
+  for (const auto& d : deployments) {
+    const Json labels = d["metadata"].value("labels", Json::object());
+    std::string version = labels.value(api::kVersionLabel, std::string());
+    if (version.empty()) continue;
+    if (auto known = versionOfLabel.find(version); known != versionOfLabel.end()) version = known->second;
+    const Json expected = workload::buildDeployment(release, version, 1);
+    const std::string hash =
+        expected["metadata"].value("annotations", Json::object()).value(workload::kSpecHashAnnotation, std::string());
+    byVersion[version] = deploymentState(d, hash);
+  }
+  return byVersion;
+}
+
+}  // namespace aviary::controller

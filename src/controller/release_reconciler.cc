@@ -1,0 +1,316 @@
+#include "aviary/controller/release_reconciler.h"
+
+#include <algorithm>
+
+#include "aviary/api/decode.h"
+#include "aviary/api/validate.h"
+#include "aviary/controller/analysis_stages.h"
+#include "aviary/controller/approval_intake.h"
+#include "aviary/controller/merge_patch.h"
+#include "aviary/controller/observe.h"
+#include "aviary/registry/outbox.h"
+#include "aviary/telemetry/operator_metrics.h"
+
+namespace aviary::controller {
+
+using Json = nlohmann::json;
+
+struct ReleaseReconciler::Pass {
+  std::string key;
+  Json object;
+  api::ModelRelease release;
+  TimePoint now;
+  release::Observed observed;
+  std::vector<api::GateStatus> gates;
+  std::optional<TimePoint> nextMeasurement;
+  std::vector<analysis::TakenMeasurement> taken;
+  std::vector<api::ApprovalRecord> newApprovals;
+  traffic::RouterPtr router;  // null for blue-green (its Services are the switch) and invalid specs
+  registry::ModelRegistryPtr registry;
+  std::optional<TimePoint> registryRetryAt;
+  release::Plan plan;
+  api::ModelReleaseStatus status;  // what is written
+  int writes = 0;
+};
+
+namespace {
+
+bool isBlueGreen(const api::ModelRelease& r) { return r.spec.strategy.blueGreen.has_value(); }
+
+api::TrafficRouting routingOf(const api::ModelRelease& r) {
+  return r.spec.strategy.canary ? r.spec.strategy.canary->trafficRouting : api::TrafficRouting{};
+}
+
+// A version is about to be rolled out (or waits to be): the registry must know it.
+bool versionPending(const api::ModelRelease& r) {
+  const auto& v = r.spec.model.version;
+  return v != r.status.stableVersion && v != r.status.canaryVersion && v != r.status.rolledBackVersion;
+}
+
+Json eventRegarding(const Json& object) {
+  const Json& m = object["metadata"];
+  return {{"apiVersion", api::kApiVersion}, {"kind", "ModelRelease"}, {"namespace", m.value("namespace", "")},
+          {"name", m.value("name", "")}, {"uid", m.value("uid", "")}, {"resourceVersion", m.value("resourceVersion", "")}};
+}
+
+Duration until(TimePoint at, TimePoint now) {
+  return at > now ? std::chrono::duration_cast<Duration>(at - now) : Duration{0};
+}
+
+}  // namespace
+
+std::optional<std::string> ReleaseReconciler::modelUri(Pass& pass, const std::string& version) {
+  if (!pass.registry) return std::nullopt;
+  const auto& spec = pass.release.spec;
+  const std::string cacheKey = spec.registry.mlflow->url + "/" + spec.model.name + "/" + version;
+  {
+    std::lock_guard lock(uriMutex_);
+    if (auto it = modelUris_.find(cacheKey); it != modelUris_.end()) return it->second;
+  }
+  auto info = pass.registry->getModelVersion(spec.model.name, version);
+  if (!info.ok() || info->source.empty()) return std::nullopt;
+  std::lock_guard lock(uriMutex_);
+  modelUris_[cacheKey] = info->source;
+  return info->source;
+}
+
+void ReleaseReconciler::observe(Pass& pass) {
+  auto& observed = pass.observed;
+  observed.specErrors = api::check(pass.object, pass.release);
+  if (!observed.specErrors.empty()) return;
+  const auto& release = pass.release;
+  const auto& meta = release.metadata;
+
+  std::vector<Json> deployments;
+  for (const auto& d : deps_.deployments.store().byIndex(kReleaseIndex, meta.namespace_ + "/" + meta.name)) {
+    deployments.push_back(*d);
+  }
+  observed.deployments = deploymentsByVersion(deployments, release);
+
+  if (!isBlueGreen(release)) {
+    auto router = deps_.routers.make(api::routerKind(routingOf(release)), deps_.client);
+    if (!router.ok()) {
+      observed.router = {false, router.error().message, std::nullopt};
+    } else {
+      pass.router = std::move(*router);
+      if (!release.status.stableVersion.empty()) {
+        auto state = pass.router->getRoutes(traffic::routeTarget(release));
+        if (state.ok()) {
+          observed.router.canaryWeight = state->canaryWeight;
+        } else {
+          observed.router = {false, state.error().message, std::nullopt};
+        }
+      }
+    }
+  }
+
+  observed.request = release::requestFromAnnotations(meta);
+
+  std::vector<runtime::ObjectPtr> approvals = deps_.approvals.store().byIndex(kReleaseIndex, meta.namespace_ + "/" + meta.name);
+  auto intake = takeApprovals(release, approvals, deps_.client, pass.now);
+  observed.approvals = std::move(intake.decisions);
+  pass.newApprovals = std::move(intake.records);
+
+  pass.registry = deps_.registries ? deps_.registries(release) : nullptr;
+  if (pass.registry && versionPending(release)) {
+    auto info = pass.registry->getModelVersion(release.spec.model.name, release.spec.model.version);
+    if (info.ok()) {
+      observed.registry = info->state == registry::VersionState::Ready ? release::RegistryReadiness::Ready
+                                                                        : release::RegistryReadiness::NotReady;
+      observed.registryMessage = info->statusMessage;
+    } else {
+      observed.registry = info.error().code == ErrorCode::NotFound ? release::RegistryReadiness::NotFound
+                                                                    : release::RegistryReadiness::Unavailable;
+      observed.registryMessage = info.error().message;
+    }
+  }
+
+  pass.gates = release.status.gates;
+  auto stages = runStages(deps_.analysis, release, pass.gates, pass.now);
+  observed.analyses = std::move(stages.verdicts);
+  pass.nextMeasurement = stages.nextDue;
+  pass.taken = std::move(stages.taken);
+}
+
+// Plans; when the plan starts an analysis stage, runs its first measurement at once and plans again
+// with the verdict, so a failing canary can be rolled back in the same pass.
+void ReleaseReconciler::planWithAnalysis(Pass& pass) {
+  for (int round = 0; round < 3; ++round) {
+    pass.plan = release::plan(pass.release, pass.observed, pass.now);
+    bool started = false;
+    for (const auto& action : pass.plan.actions) {
+      const auto* start = std::get_if<release::StartAnalysis>(&action);
+      if (!start || pass.observed.analyses.count(start->stage)) continue;
+      auto result = startStage(deps_.analysis, pass.release, *start, pass.gates, pass.now);
+      pass.observed.analyses.insert(result.verdicts.begin(), result.verdicts.end());
+      if (result.nextDue && (!pass.nextMeasurement || *result.nextDue < *pass.nextMeasurement)) {
+        pass.nextMeasurement = result.nextDue;
+      }
+      pass.taken.insert(pass.taken.end(), result.taken.begin(), result.taken.end());
+      started = true;
+    }
+    if (!started) return;
+  }
+}
+
+Status ReleaseReconciler::actOne(Pass& pass, const release::Action& action) {
+  auto counted = [&pass](const Result<workload::WriteOutcome>& r) -> Status {
+    if (!r.ok()) return r.error();
+    pass.writes += static_cast<int>(r->count());
+    return okStatus();
+  };
+  const auto ref = workload::releaseRef(pass.release);
+  if (auto* a = std::get_if<release::EnsureDeployment>(&action)) {
+    return counted(deps_.applier.ensureDeployment(pass.release, a->version, a->replicas, modelUri(pass, a->version)));
+  }
+  if (auto* a = std::get_if<release::ScaleDeployment>(&action)) return counted(deps_.applier.scaleDeployment(ref, a->version, a->replicas));
+  if (auto* a = std::get_if<release::DeleteDeployment>(&action)) return counted(deps_.applier.deleteDeployment(ref, a->version));
+  if (auto* a = std::get_if<release::EnsureServices>(&action)) {
+    return counted(deps_.applier.ensureServices(pass.release, a->stableVersion, a->canaryVersion));
+  }
+  if (auto* a = std::get_if<release::SetTraffic>(&action)) {
+    if (!pass.router) return okStatus();  // blue-green: the Services switched above
+    api::ModelRelease target = pass.release;
+    target.status = pass.plan.status;
+    return counted(pass.router->setRoutes(traffic::routeTarget(target), {a->stableVersion, a->canaryVersion, a->canaryWeight}));
+  }
+  if (auto* a = std::get_if<release::StopAnalysis>(&action)) {
+    stopStage(a->stage, pass.gates);
+    return okStatus();
+  }
+  if (auto* a = std::get_if<release::RecordEvent>(&action)) {
+    deps_.events.record(eventRegarding(pass.object), a->type, a->reason, a->message);
+    return okStatus();
+  }
+  return okStatus();  // StartAnalysis ran while planning; registry records drain after acting
+}
+
+Status ReleaseReconciler::act(Pass& pass) {
+  for (const auto& action : pass.plan.actions) {
+    auto done = actOne(pass, action);
+    if (!done.ok()) {
+      deps_.logger.warn("action failed", {{"release", pass.key}, {"action", release::describe(action)},
+                                          {"error", done.error().describe()}});
+      deps_.events.record(eventRegarding(pass.object), release::EventType::Warning, "ActionFailed",
+                          release::describe(action) + ": " + done.error().message);
+      return done;
+    }
+  }
+  return okStatus();
+}
+
+void ReleaseReconciler::drainRegistry(Pass& pass) {
+  auto& outbox = pass.status.registrySync;
+  if (outbox.empty()) return;
+  if (!pass.registry) {
+    outbox.clear();  // no registry configured: nothing to record into
+    return;
+  }
+  auto drained = registry::drainOutbox(outbox, pass.release.spec.model.name, *pass.registry, pass.now);
+  for (const auto& record : drained.acknowledged) {
+    deps_.logger.info("recorded in the model registry", {{"release", pass.key}, {"event", record.event},
+                                                         {"version", record.version}, {"key", record.key}});
+  }
+  if (!drained.lastError.empty()) {
+    deps_.logger.warn("model registry write failed; will retry", {{"release", pass.key}, {"error", drained.lastError}});
+  }
+  pass.registryRetryAt = drained.retryAt;
+}
+
+Status ReleaseReconciler::writeStatus(Pass& pass) {
+  const Json before = pass.object.value("status", Json::object());
+  const Json after = api::encodeStatus(pass.status);
+  const Json diff = mergePatch(before, after);
+  if (diff.empty()) return okStatus();
+  const auto& meta = pass.release.metadata;
+  auto written = deps_.client.patch(k8s::resources::kModelReleases, meta.namespace_, meta.name, k8s::PatchType::Merge,
+                                    Json{{"status", diff}}, "status");
+  if (!written.ok()) return written.error();
+  ++pass.writes;
+  return okStatus();
+}
+
+void ReleaseReconciler::report(const Pass& pass) {
+  const auto& meta = pass.release.metadata;
+  for (const auto& t : pass.taken) {
+    if (t.measurement.verdict == api::Verdict::Fail) {
+      deps_.events.record(eventRegarding(pass.object), release::EventType::Warning, "GateFailed",
+                          "gate " + t.gate + ": " + t.measurement.detail);
+    }
+  }
+  for (const auto& a : pass.newApprovals) {
+    deps_.events.record(eventRegarding(pass.object), a.accepted ? release::EventType::Normal : release::EventType::Warning,
+                        a.accepted ? "ApprovalAccepted" : "ApprovalIgnored",
+                        a.approvedBy + " (" + a.decision + ", " + a.name + "): " + a.message);
+  }
+  auto* m = deps_.metrics;
+  if (!m) return;
+  const auto& s = pass.status;
+  m->setPhase(meta.namespace_, meta.name, api::phaseName(s.phase));
+  m->setReleaseInfo(meta.namespace_, meta.name, pass.release.spec.model.name, s.stableVersion, s.canaryVersion);
+  m->releaseCanaryWeight.withLabelSet({{"namespace", meta.namespace_}, {"release", meta.name}}).set(s.canaryWeight);
+  for (const auto& t : pass.taken) {
+    if (t.measurement.value) {
+      m->gateMeasurement.withLabelSet({{"namespace", meta.namespace_}, {"release", meta.name}, {"gate", t.gate}})
+          .set(*t.measurement.value);
+    }
+    m->gateVerdicts.withLabelSet({{"namespace", meta.namespace_}, {"release", meta.name}, {"gate", t.gate},
+                                {"verdict", api::verdictName(t.measurement.verdict)}})
+        .inc();
+  }
+  const auto before = pass.release.status.phase;
+  if (s.phase != before && s.phase == api::Phase::Promoted && !pass.release.status.stableVersion.empty()) {
+    m->promotions.withLabelSet({{"namespace", meta.namespace_}, {"release", meta.name}}).inc();
+  }
+  if (s.phase != before && (s.phase == api::Phase::RollingBack || (s.phase == api::Phase::RolledBack && before != api::Phase::RollingBack))) {
+    m->rollbacks.withLabelSet({{"namespace", meta.namespace_}, {"release", meta.name}}).inc();
+  }
+}
+
+Result<ReconcileOutcome> ReleaseReconciler::reconcile(const std::string& key) {
+  auto cached = deps_.releases.get(key);
+  if (!cached.object) {
+    auto [ns, name] = runtime::splitKey(key);
+    if (deps_.metrics) deps_.metrics->forgetRelease(ns, name);
+    return ReconcileOutcome{};
+  }
+  // The cache has not caught up with our own last status write: acting now would act on our past.
+  if (!cached.upToDate) return ReconcileOutcome{Duration{200}, 0};
+
+  Pass pass;
+  pass.key = key;
+  pass.object = *cached.object;
+  pass.now = deps_.clock.now();
+  if (pass.object["metadata"].contains("deletionTimestamp")) return ReconcileOutcome{};  // owned objects are garbage-collected
+
+  observe(pass);
+  planWithAnalysis(pass);
+  auto acted = act(pass);
+  if (!acted.ok()) return acted.error();
+
+  pass.status = pass.plan.status;
+  pass.status.gates = pass.gates;
+  auto& approvals = pass.status.approvals;
+  approvals.insert(approvals.end(), pass.newApprovals.begin(), pass.newApprovals.end());
+  if (approvals.size() > kMaxApprovalRecords) {
+    approvals.erase(approvals.begin(), approvals.end() - static_cast<std::ptrdiff_t>(kMaxApprovalRecords));
+  }
+  drainRegistry(pass);
+  auto written = writeStatus(pass);
+  if (!written.ok()) return written.error();
+  report(pass);
+
+  ReconcileOutcome outcome;
+  outcome.writes = pass.writes;
+  outcome.requeueAfter = pass.plan.requeueAfter;
+  for (const auto& at : {pass.nextMeasurement, pass.registryRetryAt}) {
+    if (!at) continue;
+    Duration wait = until(*at, pass.now);
+    if (!outcome.requeueAfter || wait < *outcome.requeueAfter) outcome.requeueAfter = wait;
+  }
+  deps_.logger.debug("reconciled", {{"release", key}, {"phase", api::phaseName(pass.status.phase)},
+                                    {"actions", pass.plan.actions.size()}, {"writes", pass.writes}});
+  return outcome;
+}
+
+}  // namespace aviary::controller
