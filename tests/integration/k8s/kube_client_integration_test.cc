@@ -207,6 +207,28 @@ TEST_F(KubeClientIntegration, PaginatedListOfThreeHundredConfigMaps) {
   EXPECT_EQ(all->items.front()["kind"], "ConfigMap");
 }
 
+TEST_F(KubeClientIntegration, ConcurrentCallsShareOneClient) {
+  mustCreate(resources::kConfigMaps, configMap("shared"));
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 25; ++i) {
+        if (!client_->get(resources::kConfigMaps, ns_, "shared").ok()) ++failures;
+        if (!client_->patch(resources::kConfigMaps, ns_, "shared", PatchType::Merge,
+                            {{"data", {{"t" + std::to_string(t), std::to_string(i)}}}}).ok()) {
+          ++failures;
+        }
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(failures.load(), 0);
+  auto final = client_->get(resources::kConfigMaps, ns_, "shared");
+  ASSERT_TRUE(final.ok());
+  for (int t = 0; t < 4; ++t) EXPECT_EQ((*final)["data"]["t" + std::to_string(t)], "24");
+}
+
 TEST_F(KubeClientIntegration, WatchSeesAddModifyDeleteAndBookmarks) {
   std::atomic<bool> stop{false};
   std::mutex mutex;
