@@ -27,14 +27,15 @@ Judgement errorJudgement(const Error& error) { return Judgement{api::Verdict::Er
 
 }  // namespace
 
-Judgement AnalysisRunner::measure(const api::ModelRelease& release, const api::Gate& gate, const Judge& judge) const {
+Judgement AnalysisRunner::measure(const api::ModelRelease& release, const Versions& versions, const api::Gate& gate,
+                                  const Judge& judge) const {
   MetricProvider* provider = providers_.find(providerKind(gate));
   if (!provider) return errorJudgement(makeError(ErrorCode::InvalidSpec, "no provider registered for gate " + gate.name));
   QueryContext context;
   context.namespace_ = release.metadata.namespace_;
   context.release = release.metadata.name;
-  context.baselineVersion = release.status.stableVersion;
-  context.version = release.status.canaryVersion.empty() ? release.spec.model.version : release.status.canaryVersion;
+  context.baselineVersion = versions.baseline;
+  context.version = versions.canary;
   if (secrets_) context.secrets = secrets_(gate);
 
   auto canary = provider->fetch(gate, context);
@@ -47,8 +48,9 @@ Judgement AnalysisRunner::measure(const api::ModelRelease& release, const api::G
   return judge.judge(*canary, &*baseline);
 }
 
-StageResult AnalysisRunner::run(const api::ModelRelease& release, const std::vector<std::string>& gateNames,
-                                bool background, std::vector<api::GateStatus>& statuses, TimePoint now) const {
+StageResult AnalysisRunner::run(const api::ModelRelease& release, const Versions& versions,
+                                const std::vector<std::string>& gateNames, bool background,
+                                std::vector<api::GateStatus>& statuses, TimePoint now) const {
   StageResult result;
   std::vector<const api::Gate*> gates;
   std::vector<GateState> states;
@@ -66,7 +68,7 @@ StageResult AnalysisRunner::run(const api::ModelRelease& release, const std::vec
     }
     GateState state = gateState(*status, *gate, timing);
     if (state == GateState::Running && measurementDue(*status, now)) {
-      state = recordMeasurement(*status, *gate, timing, measure(release, *gate, *judge), now);
+      state = recordMeasurement(*status, *gate, timing, measure(release, versions, *gate, *judge), now);
       result.taken.push_back({name, status->measurements.back(), state});
     }
     if (state == GateState::Running) {

@@ -50,13 +50,21 @@ class AnalysisRunner {
  public:
   explicit AnalysisRunner(const ProviderRegistry& providers, SecretResolver secrets = {});
 
+  // The versions a stage measures: `canary` is the version under test, `baseline` what compare judges
+  // hold it against (the stable version; after a blue-green switch, the previous one).
+  struct Versions {
+    std::string canary;
+    std::string baseline;
+  };
+
   // statuses: this stage's entries of status.gates[] (created on first run); gateNames: the stage's
   // gates (validated to exist in spec.analysis.gates).
-  StageResult run(const api::ModelRelease& release, const std::vector<std::string>& gateNames, bool background,
-                  std::vector<api::GateStatus>& statuses, TimePoint now) const;
+  StageResult run(const api::ModelRelease& release, const Versions& versions, const std::vector<std::string>& gateNames,
+                  bool background, std::vector<api::GateStatus>& statuses, TimePoint now) const;
 
  private:
-  Judgement measure(const api::ModelRelease& release, const api::Gate& gate, const Judge& judge) const;
+  Judgement measure(const api::ModelRelease& release, const Versions& versions, const api::Gate& gate,
+                    const Judge& judge) const;
 
   const ProviderRegistry& providers_;
   SecretResolver secrets_;

@@ -52,7 +52,7 @@ class AnalysisRunnerTest : public ::testing::Test {
 
   StageResult run(std::vector<std::string> gates) {
     AnalysisRunner runner(registry);
-    return runner.run(release, gates, false, statuses, clock.now());
+    return runner.run(release, {"7", "6"}, gates, false, statuses, clock.now());
   }
 
   ProviderRegistry registry;
