@@ -47,10 +47,8 @@ bool versionPending(const api::ModelRelease& r) {
   return v != r.status.stableVersion && v != r.status.canaryVersion && v != r.status.rolledBackVersion;
 }
 
-Json eventRegarding(const Json& object) {
-  const Json& m = object["metadata"];
-  return {{"apiVersion", api::kApiVersion}, {"kind", "ModelRelease"}, {"namespace", m.value("namespace", "")},
-          {"name", m.value("name", "")}, {"uid", m.value("uid", "")}, {"resourceVersion", m.value("resourceVersion", "")}};
+runtime::EventType eventType(release::EventType type) {
+  return type == release::EventType::Warning ? runtime::EventType::Warning : runtime::EventType::Normal;
 }
 
 Duration until(TimePoint at, TimePoint now) {
@@ -179,7 +177,7 @@ Status ReleaseReconciler::actOne(Pass& pass, const release::Action& action) {
     return okStatus();
   }
   if (auto* a = std::get_if<release::RecordEvent>(&action)) {
-    deps_.events.record(eventRegarding(pass.object), a->type, a->reason, a->message);
+    deps_.events.record(runtime::referenceTo(pass.object), eventType(a->type), a->reason, "Reconcile", a->message);
     return okStatus();
   }
   return okStatus();  // StartAnalysis ran while planning; registry records drain after acting
@@ -191,8 +189,8 @@ Status ReleaseReconciler::act(Pass& pass) {
     if (!done.ok()) {
       deps_.logger.warn("action failed", {{"release", pass.key}, {"action", release::describe(action)},
                                           {"error", done.error().describe()}});
-      deps_.events.record(eventRegarding(pass.object), release::EventType::Warning, "ActionFailed",
-                          release::describe(action) + ": " + done.error().message);
+      deps_.events.record(runtime::referenceTo(pass.object), runtime::EventType::Warning, "ActionFailed",
+                          release::describe(action), done.error().message);
       return done;
     }
   }
@@ -234,13 +232,13 @@ void ReleaseReconciler::report(const Pass& pass) {
   const auto& meta = pass.release.metadata;
   for (const auto& t : pass.taken) {
     if (t.measurement.verdict == api::Verdict::Fail) {
-      deps_.events.record(eventRegarding(pass.object), release::EventType::Warning, "GateFailed",
+      deps_.events.record(runtime::referenceTo(pass.object), runtime::EventType::Warning, "GateFailed", "Analysis",
                           "gate " + t.gate + ": " + t.measurement.detail);
     }
   }
   for (const auto& a : pass.newApprovals) {
-    deps_.events.record(eventRegarding(pass.object), a.accepted ? release::EventType::Normal : release::EventType::Warning,
-                        a.accepted ? "ApprovalAccepted" : "ApprovalIgnored",
+    deps_.events.record(runtime::referenceTo(pass.object), a.accepted ? runtime::EventType::Normal : runtime::EventType::Warning,
+                        a.accepted ? "ApprovalAccepted" : "ApprovalIgnored", "Approve",
                         a.approvedBy + " (" + a.decision + ", " + a.name + "): " + a.message);
   }
   auto* m = deps_.metrics;
@@ -267,21 +265,21 @@ void ReleaseReconciler::report(const Pass& pass) {
   }
 }
 
-Result<ReconcileOutcome> ReleaseReconciler::reconcile(const std::string& key) {
+Result<runtime::ReconcileOutcome> ReleaseReconciler::reconcile(const std::string& key) {
   auto cached = deps_.releases.get(key);
   if (!cached.object) {
     auto [ns, name] = runtime::splitKey(key);
     if (deps_.metrics) deps_.metrics->forgetRelease(ns, name);
-    return ReconcileOutcome{};
+    return runtime::ReconcileOutcome{};
   }
   // The cache has not caught up with our own last status write: acting now would act on our past.
-  if (!cached.upToDate) return ReconcileOutcome{Duration{200}, 0};
+  if (!cached.upToDate) return runtime::ReconcileOutcome{Duration{200}};
 
   Pass pass;
   pass.key = key;
   pass.object = *cached.object;
   pass.now = deps_.clock.now();
-  if (pass.object["metadata"].contains("deletionTimestamp")) return ReconcileOutcome{};  // owned objects are garbage-collected
+  if (pass.object["metadata"].contains("deletionTimestamp")) return runtime::ReconcileOutcome{};  // owned objects are garbage-collected
 
   observe(pass);
   planWithAnalysis(pass);
@@ -300,8 +298,7 @@ Result<ReconcileOutcome> ReleaseReconciler::reconcile(const std::string& key) {
   if (!written.ok()) return written.error();
   report(pass);
 
-  ReconcileOutcome outcome;
-  outcome.writes = pass.writes;
+  runtime::ReconcileOutcome outcome;
   outcome.requeueAfter = pass.plan.requeueAfter;
   for (const auto& at : {pass.nextMeasurement, pass.registryRetryAt}) {
     if (!at) continue;

@@ -20,6 +20,8 @@
 #include "aviary/registry/model_registry.h"
 #include "aviary/release/actions.h"
 #include "aviary/release/planner.h"
+#include "aviary/runtime/controller.h"
+#include "aviary/runtime/event_recorder.h"
 #include "aviary/runtime/informer.h"
 #include "aviary/runtime/log.h"
 #include "aviary/traffic/router.h"
@@ -30,14 +32,6 @@ class OperatorMetrics;
 }
 
 namespace aviary::controller {
-
-// Where Events about a release go (the runtime's deduplicating recorder in the operator).
-class EventSink {
- public:
-  virtual ~EventSink() = default;
-  virtual void record(const nlohmann::json& regarding, release::EventType type, const std::string& reason,
-                      const std::string& note) = 0;
-};
 
 // The registry a release's spec.registry names (MLflow credentials resolved from its Secret), or null
 // when it names none.
@@ -52,24 +46,19 @@ struct ReconcilerDeps {
   const traffic::RouterRegistry& routers;
   const analysis::AnalysisRunner& analysis;
   RegistryResolver registries;
-  EventSink& events;
+  runtime::EventRecorder& events;
   const Clock& clock;
   runtime::Logger& logger;
   telemetry::OperatorMetrics* metrics = nullptr;
 };
 
-struct ReconcileOutcome {
-  std::optional<Duration> requeueAfter;
-  int writes = 0;  // API writes this pass made (objects, routes, status)
-};
-
 // Index name the deployments informer must carry (runtime::labelIndex(api::kReleaseLabel)).
 inline constexpr const char* kReleaseIndex = "release";
 
-class ReleaseReconciler {
+class ReleaseReconciler final : public runtime::Reconciler {
  public:
   explicit ReleaseReconciler(ReconcilerDeps deps) : deps_(deps) {}
-  Result<ReconcileOutcome> reconcile(const std::string& key);
+  Result<runtime::ReconcileOutcome> reconcile(const std::string& key) override;
 
  private:
   struct Pass;
