@@ -7,6 +7,7 @@ namespace {
 // One line per subcommand, in the order `aviary help` lists them.
 constexpr Command kCommands[] = {
     {"lint", "FILE...", "check ModelRelease / ReleaseApproval manifests offline", lintCommand},
+    {"operator", "[--kubeconfig PATH] [--namespace NS] [--leader-elect] ...", "run the controller (watch releases, reconcile)", operatorCommand},
     {"version", "", "print the aviary version", versionCommand},
     {"help", "", "list the subcommands", helpCommand},
 };

@@ -41,6 +41,7 @@ const Command* findCommand(const std::string& name);
 
 // ---- the subcommands (one file each) ---------------------------------------------------------------
 int lintCommand(const Invocation& call);
+int operatorCommand(const Invocation& call);
 int versionCommand(const Invocation& call);
 int helpCommand(const Invocation& call);
 

@@ -1,0 +1,353 @@
+// aviary operator: the controller process. Watches ModelReleases, ReleaseApprovals and the
+// Deployments/Services labelled aviary.dev/release, and reconciles releases on a work queue; with
+// --leader-elect only the replica holding the Lease reconciles (the others keep warm caches).
+// SIGTERM/SIGINT: stop taking work, finish the reconciles in flight, release the Lease, exit 0.
+// Lost leadership: exit 1 (a new process starts clean, as with client-go's operators).
+//
+// The reconcile is not wired in yet: LoggingReconciler below only logs each key it is handed. The
+// release reconciler (include/aviary/controller/) replaces it in the next issue.
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <iostream>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <thread>
+
+#include "aviary/common/duration.h"
+#include "aviary/k8s/client.h"
+#include "aviary/runtime/controller.h"
+#include "aviary/runtime/informer.h"
+#include "aviary/runtime/leader_election.h"
+#include "aviary/runtime/log.h"
+#include "aviary/runtime/signals.h"
+#include "aviary/runtime/work_queue.h"
+#include "aviary/server/health_endpoints.h"
+#include "aviary/server/http_server.h"
+#include "aviary/telemetry/metrics_registry.h"
+#include "aviary/telemetry/operator_metrics.h"
+#include "cli/commands.h"
+
+namespace aviary::cli {
+
+namespace {
+
+using runtime::ObjectPtr;
+constexpr const char* kReleaseLabel = "aviary.dev/release";
+
+struct OperatorFlags {
+  std::string kubeconfig;
+  std::string namespace_;  // "" = all
+  int workers = 2;
+  bool leaderElect = false;
+  std::string leaderElectionNamespace;
+  std::string leaderElectionId = "aviary-operator";
+  Duration leaseDuration = std::chrono::seconds(15);
+  Duration renewDeadline = std::chrono::seconds(10);
+  Duration retryPeriod = std::chrono::seconds(2);
+  std::string healthAddr = "127.0.0.1:8080";
+  runtime::LogLevel logLevel = runtime::LogLevel::Info;
+};
+
+constexpr const char* kUsage =
+    "usage: aviary operator [--kubeconfig PATH] [--namespace NS] [--workers N] [--leader-elect]\n"
+    "         [--leader-election-namespace NS] [--leader-election-id NAME] [--lease-duration 15s]\n"
+    "         [--renew-deadline 10s] [--retry-period 2s] [--health-addr HOST:PORT] [--log-level LEVEL]\n";
+
+// Accepts "--flag value" and "--flag=value"; --leader-elect alone means true.
+Result<OperatorFlags> parseFlags(const std::vector<std::string>& args) {
+  OperatorFlags flags;
+  auto bad = [](const std::string& message) { return makeError(ErrorCode::InvalidSpec, message); };
+  for (size_t i = 0; i < args.size(); ++i) {
+    std::string name = args[i];
+    std::optional<std::string> inlineValue;
+    if (auto eq = name.find('='); eq != std::string::npos) {
+      inlineValue = name.substr(eq + 1);
+      name.resize(eq);
+    }
+    if (name == "--leader-elect") {
+      std::string v = inlineValue.value_or("true");
+      if (v != "true" && v != "false") return bad("--leader-elect: want true or false, got \"" + v + "\"");
+      flags.leaderElect = v == "true";
+      continue;
+    }
+    static const std::set<std::string> kValueFlags = {
+        "--kubeconfig", "--namespace", "--workers", "--leader-election-namespace", "--leader-election-id",
+        "--lease-duration", "--renew-deadline", "--retry-period", "--health-addr", "--log-level"};
+    if (!kValueFlags.count(name)) return bad("unknown flag " + name);
+    std::string value;
+    if (inlineValue) {
+      value = *inlineValue;
+    } else if (i + 1 < args.size()) {
+      value = args[++i];
+    } else {
+      return bad(name + " needs a value");
+    }
+    auto duration = [&](Duration& out) -> Status {
+      auto parsed = parseDuration(value);
+      if (!parsed || *parsed <= Duration::zero()) return bad(name + ": \"" + value + "\" is not a positive duration");
+      out = *parsed;
+      return okStatus();
+    };
+    Status ok = okStatus();
+    if (name == "--kubeconfig") {
+      flags.kubeconfig = value;
+    } else if (name == "--namespace") {
+      flags.namespace_ = value;
+    } else if (name == "--workers") {
+      char* end = nullptr;
+      long n = std::strtol(value.c_str(), &end, 10);
+      if (*end != '\0' || n < 1 || n > 64) return bad("--workers: want 1..64, got \"" + value + "\"");
+      flags.workers = static_cast<int>(n);
+    } else if (name == "--leader-election-namespace") {
+      flags.leaderElectionNamespace = value;
+    } else if (name == "--leader-election-id") {
+      flags.leaderElectionId = value;
+    } else if (name == "--lease-duration") {
+      ok = duration(flags.leaseDuration);
+    } else if (name == "--renew-deadline") {
+      ok = duration(flags.renewDeadline);
+    } else if (name == "--retry-period") {
+      ok = duration(flags.retryPeriod);
+    } else if (name == "--health-addr") {
+      flags.healthAddr = value;
+    } else if (name == "--log-level") {
+      auto level = runtime::parseLogLevel(value);
+      if (!level) return level.error();
+      flags.logLevel = *level;
+    }
+    if (!ok) return ok.error();
+  }
+  if (!(flags.retryPeriod < flags.renewDeadline && flags.renewDeadline < flags.leaseDuration)) {
+    return bad("want --retry-period < --renew-deadline < --lease-duration");
+  }
+  if (flags.leaderElectionNamespace.empty()) {
+    const char* podNamespace = std::getenv("POD_NAMESPACE");
+    flags.leaderElectionNamespace = podNamespace && *podNamespace ? podNamespace
+                                    : !flags.namespace_.empty()   ? flags.namespace_
+                                                                  : "default";
+  }
+  return flags;
+}
+
+// Unique per replica: the pod (host) name, plus the pid so two processes on one host differ.
+std::string replicaIdentity() {
+  char host[256] = {};
+  gethostname(host, sizeof host - 1);
+  return std::string(host) + "_" + std::to_string(getpid());
+}
+
+// Logs the key it is handed and whether the release is in the cache: the real reconcile (observe →
+// plan → act → status) arrives with the release controller in the next issue.
+class LoggingReconciler final : public runtime::Reconciler {
+ public:
+  LoggingReconciler(runtime::Informer& releases, runtime::Logger& logger) : releases_(releases), logger_(logger) {}
+  Result<runtime::ReconcileOutcome> reconcile(const std::string& key) override {
+    auto cached = releases_.get(key);
+    nlohmann::json fields = {{"release", key}, {"cached", cached.object != nullptr}, {"upToDate", cached.upToDate}};
+    if (cached.object) fields["generation"] = cached.object->value("/metadata/generation"_json_pointer, 0);
+    logger_.info("reconcile", fields);
+    return runtime::ReconcileOutcome{};
+  }
+
+ private:
+  runtime::Informer& releases_;
+  runtime::Logger& logger_;
+};
+
+// The work-queue key of the release an object belongs to: its own key for a ModelRelease, the
+// release it names for a ReleaseApproval, the aviary.dev/release label for owned objects.
+using KeyOf = std::function<std::string(const nlohmann::json& object)>;
+
+runtime::EventHandler enqueueReleaseOf(runtime::WorkQueue& queue, KeyOf keyOf, telemetry::Gauge& depth) {
+  auto enqueue = [&queue, keyOf, &depth](const ObjectPtr& object) {
+    std::string key = keyOf(*object);
+    if (key.empty()) return;
+    queue.add(key);
+    depth.set(static_cast<double>(queue.len()));
+  };
+  runtime::EventHandler handler;
+  handler.onAdd = enqueue;
+  handler.onUpdate = [enqueue](const ObjectPtr&, const ObjectPtr& current) { enqueue(current); };
+  handler.onDelete = enqueue;
+  return handler;
+}
+
+std::string namespacedKey(const nlohmann::json& object, const std::string& name) {
+  if (name.empty()) return "";
+  return object.value("/metadata/namespace"_json_pointer, std::string()) + "/" + name;
+}
+
+class Operator {
+ public:
+  Operator(OperatorFlags flags, k8s::Client& client, runtime::Logger& logger, runtime::ShutdownSignals& signals)
+      : flags_(std::move(flags)), client_(client), logger_(logger), signals_(signals), queue_(clock_),
+        metrics_(registry_, AVIARY_VERSION) {}
+
+  int run() {
+    startInformers();
+    if (Status served = startHealthServer(); !served) {
+      logger_.error("health endpoint not started", {{"addr", flags_.healthAddr}, {"error", served.error().describe()}});
+      stopInformers();
+      return kExitFailure;
+    }
+    std::thread election;
+    if (flags_.leaderElect) {
+      elector_ = std::make_unique<runtime::LeaderElector>(client_, clock_, logger_, electionConfig(), electionCallbacks());
+      election = std::thread([this] { elector_->run(); });
+    } else {
+      startReconciling();
+    }
+    signals_.wait();
+    logger_.info("shutting down", {{"signal", signals_.signalNumber()}});
+    stopReconciling();
+    if (elector_) {
+      elector_->stop();  // after the drain: the Lease is released only once our writes are done
+      election.join();
+    }
+    stopInformers();
+    server_.stop();
+    logger_.info("stopped", {{"lostLeadership", lostLeadership_.load()}});
+    return lostLeadership_ ? kExitFailure : kExitOk;
+  }
+
+ private:
+  runtime::Informer& addInformer(const k8s::ResourceType& type, const std::string& selector, KeyOf keyOf) {
+    runtime::InformerOptions options;
+    options.namespace_ = flags_.namespace_;
+    options.labelSelector = selector;
+    auto& informer = *informers_.emplace_back(std::make_unique<runtime::Informer>(client_, type, options, logger_));
+    informer.addHandler(enqueueReleaseOf(queue_, std::move(keyOf), metrics_.workqueueDepth));
+    return informer;
+  }
+
+  void startInformers() {
+    releases_ = &addInformer(k8s::resources::kModelReleases, "", [](const nlohmann::json& o) { return runtime::objectKey(o); });
+    addInformer(k8s::resources::kReleaseApprovals, "", [](const nlohmann::json& o) {
+      return namespacedKey(o, o.value("/spec/release"_json_pointer, std::string()));
+    });
+    auto byLabel = [](const nlohmann::json& o) {
+      return namespacedKey(o, o.value(nlohmann::json::json_pointer("/metadata/labels") / kReleaseLabel, std::string()));
+    };
+    for (const auto* type : {&k8s::resources::kDeployments, &k8s::resources::kServices}) {
+      addInformer(*type, kReleaseLabel, byLabel).addIndex("release", runtime::labelIndex(kReleaseLabel));
+    }
+    for (auto& informer : informers_) informer->start();
+  }
+
+  void stopInformers() {
+    for (auto& informer : informers_) informer->stop();
+  }
+
+  bool cachesSynced() const {
+    for (const auto& informer : informers_) {
+      if (!informer->hasSynced()) return false;
+    }
+    return true;
+  }
+
+  Status startHealthServer() {
+    server::HealthEndpoints::install(server_, registry_, [this] {
+      if (!cachesSynced()) return server::Readiness{false, "caches not synced"};
+      return server::Readiness{true, ""};
+    });
+    return server_.start(flags_.healthAddr);
+  }
+
+  // Waits for the caches (so the first reconciles see every object), then starts the workers.
+  // Runs on the main thread, or on the elector's once it leads.
+  void startReconciling() {
+    while (!signals_.requested()) {
+      bool synced = true;
+      for (auto& informer : informers_) synced = informer->waitForSync(std::chrono::milliseconds(200)) && synced;
+      if (synced) break;
+    }
+    std::lock_guard lock(controllerMutex_);
+    if (signals_.requested() || controller_) return;
+    logger_.info("caches synced, starting workers", {{"workers", flags_.workers}});
+    reconciler_ = std::make_unique<LoggingReconciler>(*releases_, logger_);
+    controller_ = std::make_unique<runtime::Controller>(queue_, *reconciler_, logger_,
+                                                         runtime::ControllerOptions{"modelrelease", flags_.workers});
+    controller_->start();
+  }
+
+  void stopReconciling() {
+    std::lock_guard lock(controllerMutex_);
+    if (controller_) {
+      controller_->shutDown();
+    } else {
+      queue_.shutDown();
+    }
+  }
+
+  runtime::LeaderElectionConfig electionConfig() const {
+    runtime::LeaderElectionConfig config;
+    config.namespace_ = flags_.leaderElectionNamespace;
+    config.name = flags_.leaderElectionId;
+    config.identity = replicaIdentity();
+    config.leaseDuration = flags_.leaseDuration;
+    config.renewDeadline = flags_.renewDeadline;
+    config.retryPeriod = flags_.retryPeriod;
+    return config;
+  }
+
+  runtime::LeaderCallbacks electionCallbacks() {
+    runtime::LeaderCallbacks callbacks;
+    callbacks.onStartedLeading = [this] { startReconciling(); };
+    callbacks.onStoppedLeading = [this] {
+      if (signals_.requested()) return;  // our own shutdown released it
+      logger_.error("leadership lost, exiting");
+      lostLeadership_ = true;
+      signals_.requestShutdown();
+    };
+    return callbacks;
+  }
+
+  OperatorFlags flags_;
+  k8s::Client& client_;
+  runtime::Logger& logger_;
+  runtime::ShutdownSignals& signals_;
+  SystemClock clock_;
+  runtime::WorkQueue queue_;
+  telemetry::MetricsRegistry registry_;
+  telemetry::OperatorMetrics metrics_;
+  server::HttpServer server_;
+  std::vector<std::unique_ptr<runtime::Informer>> informers_;
+  runtime::Informer* releases_ = nullptr;
+  std::mutex controllerMutex_;
+  std::unique_ptr<runtime::Reconciler> reconciler_;
+  std::unique_ptr<runtime::Controller> controller_;
+  std::unique_ptr<runtime::LeaderElector> elector_;
+  std::atomic<bool> lostLeadership_{false};
+};
+
+}  // namespace
+
+int operatorCommand(const Invocation& call) {
+  // First, before any thread exists, so every thread inherits the blocked signals.
+  runtime::ShutdownSignals signals;
+  auto flags = parseFlags(call.args);
+  if (!flags) {
+    call.err << "aviary operator: " << flags.error().message << "\n" << kUsage;
+    return kExitUsage;
+  }
+  SystemClock clock;
+  runtime::Logger logger(call.err, clock, flags->logLevel);
+  k8s::ClientOptions clientOptions;
+  clientOptions.kubeconfigPath = flags->kubeconfig;
+  clientOptions.userAgent = "aviary-operator/" AVIARY_VERSION;
+  auto client = k8s::makeClient(clientOptions);
+  if (!client) {
+    logger.error("no Kubernetes client", {{"error", client.error().describe()}});
+    return kExitFailure;
+  }
+  logger.info("starting", {{"version", AVIARY_VERSION}, {"namespace", flags->namespace_.empty() ? "*" : flags->namespace_},
+                           {"workers", flags->workers}, {"leaderElect", flags->leaderElect}});
+  Operator op(*flags, **client, logger, signals);
+  return op.run();
+}
+
+}  // namespace aviary::cli
