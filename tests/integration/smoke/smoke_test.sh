@@ -60,8 +60,8 @@ check_prometheus_up() {
     <<<"$answer" >/dev/null || fail "Prometheus does not report itself up: $answer"
 }
 
-# The simulator sees a ModelRelease (no traffic routing: replica ratio) and its stable Deployment, and
-# its traffic for that release shows up in Prometheus.
+# The simulator sees a ModelRelease (no traffic routing: the root Service over ready pods) and its
+# Deployment, and its traffic for that release shows up in Prometheus.
 check_simulator_series() {
   if ! curl -fs --max-time 2 -o /dev/null "${AVIARY_SIMULATOR_URL:-http://unset}/healthz"; then
     echo "note: the traffic simulator is not running; its Prometheus series were not checked"
@@ -80,8 +80,29 @@ spec:
   service: {port: 8080}
   strategy: {canary: {steps: [{setWeight: 100}]}}
 YAML
-  kubectl create deployment smoke-1 -n "$ns" --image=registry.invalid/smoke:1 --replicas=1 >/dev/null || return 1
-  kubectl label deployment smoke-1 -n "$ns" aviary.dev/release=smoke aviary.dev/model-version=1 >/dev/null || return 1
+  # What the operator would create: version 1's Deployment and the root Service clients call.
+  kubectl apply -n "$ns" -f - >/dev/null <<YAML || return 1
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: smoke-1
+  labels: {aviary.dev/release: smoke, aviary.dev/model-version: "1"}
+spec:
+  replicas: 1
+  selector: {matchLabels: {aviary.dev/release: smoke, aviary.dev/model-version: "1"}}
+  template:
+    metadata: {labels: {aviary.dev/release: smoke, aviary.dev/model-version: "1"}}
+    spec: {containers: [{name: server, image: registry.invalid/smoke:1}]}
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: smoke
+  labels: {aviary.dev/release: smoke}
+spec:
+  selector: {aviary.dev/release: smoke}
+  ports: [{port: 8080}]
+YAML
   local query="sum(model_requests_total{namespace=\"$ns\",release=\"smoke\",version=\"1\"})"
   series_present() { prom_query "$query" | jq -e '.data.result | length == 1' >/dev/null; }
   eventually 30 series_present || fail "no model_requests_total for $ns/smoke in Prometheus after 30s"

@@ -1,0 +1,45 @@
+#pragma once
+// Synthetic requests: how many go to each version of a release, and how each one turns out (status
+// code, latency, prediction score) given the version's Behaviour. Seeded, so a run can be replayed.
+//
+// Thread-safety: none; one TrafficGenerator belongs to the simulation loop.
+
+#include <cstdint>
+#include <map>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "aviary/simulator/behaviour.h"
+#include "aviary/simulator/routing_state.h"
+
+namespace aviary::simulator {
+
+struct Request {
+  std::string version;
+  int code = 200;             // 200, or 500 for an error
+  double latencySeconds = 0;
+  double score = 0;           // the model's prediction, 0..1
+};
+
+class TrafficGenerator {
+ public:
+  // requestsPerSecond: per release, split across its versions by their shares.
+  TrafficGenerator(double requestsPerSecond, std::uint64_t seed);
+
+  // The requests of `elapsedSeconds` for one release. Counts are rate × elapsed × share, with the
+  // fractional part carried into the next call, so over time each version gets exactly its share
+  // (10% of 50 req/s for 10s is 50 requests, however the seconds are sliced).
+  std::vector<Request> generate(const ReleaseRouting& routing, double elapsedSeconds, const BehaviourStore& behaviours);
+
+  // One request's outcome: a 500 with probability errorRate; latency log-normal around latencyMs;
+  // score Beta-distributed with mean 0.3 + predictionShift.
+  Request sample(const std::string& version, const Behaviour& behaviour);
+
+ private:
+  double requestsPerSecond_;
+  std::mt19937_64 rng_;
+  std::map<VersionKey, double> carry_;  // fractional requests owed to each version
+};
+
+}  // namespace aviary::simulator
