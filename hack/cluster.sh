@@ -227,7 +227,8 @@ ensure_simulator() {
   stop_component simulator
   require_free_port simulator "${PORTS[simulator]}"
   start_simulator
-  wait_until simulator "$START_TIMEOUT" "/healthz" http_ok "http://127.0.0.1:${PORTS[simulator]}/healthz"
+  # /readyz: it has read the cluster once, so traffic for existing releases starts at once.
+  wait_until simulator "$START_TIMEOUT" "/readyz" http_ok "http://127.0.0.1:${PORTS[simulator]}/readyz"
 }
 
 cmd_up() {
