@@ -6,11 +6,9 @@ namespace aviary::workload {
 namespace {
 
 // With no mesh route to split traffic, the root Service fronts every version and the replica counts
-// set the split; this mirrors api::routerKind() without linking the api library for one condition.
+// set the split.
 bool splitsByReplicas(const api::ModelReleaseSpec& spec) {
-  if (!spec.strategy.canary) return false;
-  const auto& routing = spec.strategy.canary->trafficRouting;
-  return !routing.gatewayAPI && !routing.istio;
+  return spec.strategy.canary && api::routerKind(spec.strategy.canary->trafficRouting) == api::RouterKind::ReplicaRatio;
 }
 
 Json buildService(const api::ModelRelease& release, const std::string& name, Json selector) {
