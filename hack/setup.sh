@@ -39,7 +39,16 @@ install_packages() {
   pkill -x prometheus 2>/dev/null || true
 }
 
+# The end-to-end and integration test scripts run on the machine's python3 with pytest.
+install_test_tools() {
+  python3 -c 'import pytest' 2>/dev/null && return 0
+  log "installing pytest for the end-to-end tests"
+  python3 -m pip install -q pytest 2>/dev/null || apt-get install -y -qq python3-pytest >/dev/null \
+    || die "could not install pytest"
+}
+
 install_packages
+install_test_tools
 [ "${1:-}" = --packages-only ] && exit 0
 "$AVIARY_ROOT/hack/build-kube.sh"
 if [ -x "$AVIARY_ROOT/hack/setup-mlflow.sh" ]; then "$AVIARY_ROOT/hack/setup-mlflow.sh"; fi

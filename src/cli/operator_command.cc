@@ -4,8 +4,7 @@
 // SIGTERM/SIGINT: stop taking work, finish the reconciles in flight, release the Lease, exit 0.
 // Lost leadership: exit 1 (a new process starts clean, as with client-go's operators).
 //
-// The reconcile is not wired in yet: LoggingReconciler below only logs each key it is handed. The
-// release reconciler (include/aviary/controller/) replaces it in the next issue.
+// Each release is reconciled by controller::ReleaseReconciler, built in release_stack.cc.
 
 #include <unistd.h>
 
@@ -29,7 +28,9 @@
 #include "aviary/server/http_server.h"
 #include "aviary/telemetry/metrics_registry.h"
 #include "aviary/telemetry/operator_metrics.h"
+#include "aviary/controller/approval_intake.h"
 #include "cli/commands.h"
+#include "cli/release_stack.h"
 
 namespace aviary::cli {
 
@@ -140,24 +141,6 @@ std::string replicaIdentity() {
   return std::string(host) + "_" + std::to_string(getpid());
 }
 
-// Logs the key it is handed and whether the release is in the cache: the real reconcile (observe →
-// plan → act → status) arrives with the release controller in the next issue.
-class LoggingReconciler final : public runtime::Reconciler {
- public:
-  LoggingReconciler(runtime::Informer& releases, runtime::Logger& logger) : releases_(releases), logger_(logger) {}
-  Result<runtime::ReconcileOutcome> reconcile(const std::string& key) override {
-    auto cached = releases_.get(key);
-    nlohmann::json fields = {{"release", key}, {"cached", cached.object != nullptr}, {"upToDate", cached.upToDate}};
-    if (cached.object) fields["generation"] = cached.object->value("/metadata/generation"_json_pointer, 0);
-    logger_.info("reconcile", fields);
-    return runtime::ReconcileOutcome{};
-  }
-
- private:
-  runtime::Informer& releases_;
-  runtime::Logger& logger_;
-};
-
 // The work-queue key of the release an object belongs to: its own key for a ModelRelease, the
 // release it names for a ReleaseApproval, the aviary.dev/release label for owned objects.
 using KeyOf = std::function<std::string(const nlohmann::json& object)>;
@@ -226,14 +209,17 @@ class Operator {
 
   void startInformers() {
     releases_ = &addInformer(k8s::resources::kModelReleases, "", [](const nlohmann::json& o) { return runtime::objectKey(o); });
-    addInformer(k8s::resources::kReleaseApprovals, "", [](const nlohmann::json& o) {
+    approvals_ = &addInformer(k8s::resources::kReleaseApprovals, "", [](const nlohmann::json& o) {
       return namespacedKey(o, o.value("/spec/release"_json_pointer, std::string()));
     });
+    approvals_->addIndex(controller::kReleaseIndex, controller::approvalReleaseIndex());
     auto byLabel = [](const nlohmann::json& o) {
       return namespacedKey(o, o.value(nlohmann::json::json_pointer("/metadata/labels") / kReleaseLabel, std::string()));
     };
-    for (const auto* type : {&k8s::resources::kDeployments, &k8s::resources::kServices}) {
-      addInformer(*type, kReleaseLabel, byLabel).addIndex("release", runtime::labelIndex(kReleaseLabel));
+    deployments_ = &addInformer(k8s::resources::kDeployments, kReleaseLabel, byLabel);
+    services_ = &addInformer(k8s::resources::kServices, kReleaseLabel, byLabel);
+    for (auto* informer : {deployments_, services_}) {
+      informer->addIndex(controller::kReleaseIndex, runtime::labelIndex(kReleaseLabel));
     }
     for (auto& informer : informers_) informer->start();
   }
@@ -268,8 +254,9 @@ class Operator {
     std::lock_guard lock(controllerMutex_);
     if (signals_.requested() || controller_) return;
     logger_.info("caches synced, starting workers", {{"workers", flags_.workers}});
-    reconciler_ = std::make_unique<LoggingReconciler>(*releases_, logger_);
-    controller_ = std::make_unique<runtime::Controller>(queue_, *reconciler_, logger_,
+    stack_ = std::make_unique<ReleaseStack>(client_, ReleaseInformers{*releases_, *approvals_, *deployments_, *services_},
+                                            clock_, logger_, metrics_);
+    controller_ = std::make_unique<runtime::Controller>(queue_, stack_->reconciler(), logger_,
                                                          runtime::ControllerOptions{"modelrelease", flags_.workers});
     controller_->start();
   }
@@ -317,8 +304,11 @@ class Operator {
   server::HttpServer server_;
   std::vector<std::unique_ptr<runtime::Informer>> informers_;
   runtime::Informer* releases_ = nullptr;
+  runtime::Informer* approvals_ = nullptr;
+  runtime::Informer* deployments_ = nullptr;
+  runtime::Informer* services_ = nullptr;
   std::mutex controllerMutex_;
-  std::unique_ptr<runtime::Reconciler> reconciler_;
+  std::unique_ptr<ReleaseStack> stack_;
   std::unique_ptr<runtime::Controller> controller_;
   std::unique_ptr<runtime::LeaderElector> elector_;
   std::atomic<bool> lostLeadership_{false};

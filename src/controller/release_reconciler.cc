@@ -86,12 +86,14 @@ void ReleaseReconciler::observe(Pass& pass) {
   observed.deployments = deploymentsByVersion(deployments, release);
 
   if (!isBlueGreen(release)) {
-    auto router = deps_.routers.make(api::routerKind(routingOf(release)), deps_.client);
+    const api::RouterKind kind = api::routerKind(routingOf(release));
+    auto router = deps_.routers.make(kind, deps_.client);
     if (!router.ok()) {
       observed.router = {false, router.error().message, std::nullopt};
     } else {
       pass.router = std::move(*router);
-      if (!release.status.stableVersion.empty()) {
+      // A mesh route must exist before the first release; the replica ratio has nothing to read until then.
+      if (!release.status.stableVersion.empty() || kind != api::RouterKind::ReplicaRatio) {
         auto state = pass.router->getRoutes(traffic::routeTarget(release));
         if (state.ok()) {
           observed.router.canaryWeight = state->canaryWeight;

@@ -1,0 +1,125 @@
+"""Helpers for the end-to-end tests: kubectl against the local cluster, the operator as a process,
+the traffic simulator's behaviour API. Standard library only (plus pytest)."""
+import json
+import os
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def aviary_binary():
+    build = os.environ.get("AVIARY_BUILD_DIR", os.path.join(ROOT, "build"))
+    return os.path.join(build, "src", "cli", "aviary")
+
+
+def kubectl(*args, input=None, check=True, as_user=None, as_groups=()):
+    cmd = ["kubectl", *args]
+    if as_user:
+        cmd += [f"--as={as_user}"] + [f"--as-group={g}" for g in as_groups]
+    proc = subprocess.run(cmd, input=input, capture_output=True, text=True, timeout=60)
+    if check and proc.returncode != 0:
+        raise AssertionError(f"{' '.join(cmd)} failed ({proc.returncode}): {proc.stderr.strip()}")
+    return proc
+
+
+def apply(manifest, namespace, **kw):
+    text = manifest if isinstance(manifest, str) else json.dumps(manifest)
+    return kubectl("apply", "-n", namespace, "-f", "-", input=text, **kw)
+
+
+def get(kind, name, namespace):
+    proc = kubectl("get", kind, name, "-n", namespace, "-o", "json", check=False)
+    return json.loads(proc.stdout) if proc.returncode == 0 else None
+
+
+def list_objects(kind, namespace, selector=None):
+    args = ["get", kind, "-n", namespace, "-o", "json"]
+    if selector:
+        args += ["-l", selector]
+    return json.loads(kubectl(*args).stdout)["items"]
+
+
+def wait_for(what, predicate, timeout=60, interval=0.25):
+    """Polls predicate() until it returns a truthy value; fails with the last value seen."""
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        last = predicate()
+        if last:
+            return last
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what}; last: {last!r}")
+
+
+def release_status(name, namespace):
+    obj = get("modelrelease", name, namespace)
+    return (obj or {}).get("status", {})
+
+
+def wait_phase(name, namespace, phases, timeout=90):
+    phases = {phases} if isinstance(phases, str) else set(phases)
+    return wait_for(f"{namespace}/{name} phase in {sorted(phases)}",
+                    lambda: (lambda s: s if s.get("phase") in phases else None)(release_status(name, namespace)),
+                    timeout)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Operator:
+    """`aviary operator` as a process with the cluster's kubeconfig, as it would run in a pod."""
+
+    def __init__(self, *extra_args, namespace=None):
+        self.health_port = free_port()
+        self.log = tempfile.NamedTemporaryFile(prefix="aviary-operator-", suffix=".log", delete=False)
+        args = [aviary_binary(), "operator", f"--health-addr=127.0.0.1:{self.health_port}", *extra_args]
+        if namespace:
+            args.append(f"--namespace={namespace}")
+        self.proc = subprocess.Popen(args, stdout=self.log, stderr=subprocess.STDOUT)
+        wait_for("operator ready", self.ready, timeout=30)
+
+    def ready(self):
+        if self.proc.poll() is not None:
+            raise AssertionError(f"operator exited with {self.proc.returncode}:\n{self.tail()}")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{self.health_port}/readyz", timeout=1) as r:
+                return r.status == 200
+        except OSError:
+            return False
+
+    def metrics(self):
+        with urllib.request.urlopen(f"http://127.0.0.1:{self.health_port}/metrics", timeout=2) as r:
+            return r.read().decode()
+
+    def tail(self, lines=40):
+        with open(self.log.name, errors="replace") as f:
+            return "".join(f.readlines()[-lines:])
+
+    def kill(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGKILL)
+            self.proc.wait(10)
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(15)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+def set_behaviour(namespace, release, version, **behaviour):
+    url = os.environ["AVIARY_SIMULATOR_URL"].rstrip("/") + "/behaviour"
+    body = json.dumps({"namespace": namespace, "release": release, "version": version, **behaviour}).encode()
+    req = urllib.request.Request(url, data=body, method="PUT", headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=5) as r:
+        assert r.status in (200, 204), r.status

@@ -1,0 +1,41 @@
+#pragma once
+// Everything the release reconciler needs, built once the operator's informers exist: the client that
+// reads from their caches, the workload applier, routers, metric providers, the model-registry
+// resolver and the Event recorder. Owned by the operator for its lifetime.
+
+#include <memory>
+
+#include "aviary/analysis/analysis_runner.h"
+#include "aviary/controller/cache_reading_client.h"
+#include "aviary/controller/release_reconciler.h"
+#include "aviary/runtime/event_recorder.h"
+#include "aviary/traffic/router.h"
+#include "aviary/workload/applier.h"
+
+namespace aviary::cli {
+
+struct ReleaseInformers {
+  runtime::Informer& releases;
+  runtime::Informer& approvals;   // with controller::approvalReleaseIndex() as "release"
+  runtime::Informer& deployments; // labelled, with the "release" label index
+  runtime::Informer& services;
+};
+
+class ReleaseStack {
+ public:
+  ReleaseStack(k8s::Client& server, ReleaseInformers informers, const Clock& clock, runtime::Logger& logger,
+               telemetry::OperatorMetrics& metrics);
+  ~ReleaseStack();
+  runtime::Reconciler& reconciler() { return *reconciler_; }
+
+ private:
+  controller::CacheReadingClient client_;
+  workload::WorkloadApplierPtr applier_;
+  traffic::RouterRegistry routers_;
+  analysis::ProviderRegistry providers_;
+  std::unique_ptr<analysis::AnalysisRunner> analysis_;
+  std::unique_ptr<runtime::KubeEventRecorder> events_;
+  std::unique_ptr<controller::ReleaseReconciler> reconciler_;
+};
+
+}  // namespace aviary::cli
