@@ -248,7 +248,7 @@ cmd_up() {
     cmd_down
   fi
   # A failed start leaves nothing running (the logs stay); AVIARY_KEEP_FAILED=1 keeps it to debug.
-  [ "${AVIARY_KEEP_FAILED:-0}" = 1 ] || trap 'log "up failed: stopping what was started"; cmd_down' ERR EXIT
+  [ "${AVIARY_KEEP_FAILED:-0}" = 1 ] || trap 'log "up failed: stopping what was started"; cmd_down' EXIT
   rm -f "$PORTS_FILE"
   load_ports
   local name
@@ -279,15 +279,19 @@ cmd_up() {
   wait_until scheduler "$START_TIMEOUT" "/healthz" https_healthy "${PORTS[scheduler]}"
   wait_until kwok "$START_TIMEOUT" "3 Ready nodes" nodes_ready
   ensure_simulator
-  trap - ERR EXIT
+  trap - EXIT
   log "cluster up in $((SECONDS - start))s; eval \"\$(hack/cluster.sh env)\" to use it"
 }
 
 cmd_down() {
-  local c
-  # In parallel (each may take seconds to drain), the apiserver's clients first and etcd last.
-  for c in simulator kwok scheduler controller_manager mlflow prometheus; do stop_component "$c" & done
-  wait
+  local c stoppers=()
+  # In parallel (each may take seconds to drain), the apiserver's clients first and etcd last. Only
+  # the stoppers are waited for: after a failed `up` the components are children of this shell too.
+  for c in simulator kwok scheduler controller_manager mlflow prometheus; do
+    stop_component "$c" &
+    stoppers+=($!)
+  done
+  wait "${stoppers[@]}"
   stop_component apiserver
   stop_component etcd
   # Every component names the cluster dir on its command line; anything still doing so escaped.
