@@ -38,6 +38,8 @@ mlflow() {
 
 cleanup() {
   kubectl delete namespace "$ns" --wait=false >/dev/null 2>&1
+  curl -fs --max-time 5 -X DELETE "${AVIARY_SIMULATOR_URL:-http://unset}/behaviour" \
+    -d "{\"namespace\":\"$ns\",\"release\":\"canary\",\"version\":\"2\"}" >/dev/null 2>&1
   mlflow DELETE registered-models/delete -d "{\"name\":\"$model\"}" >/dev/null 2>&1
 }
 trap cleanup EXIT
@@ -60,52 +62,93 @@ check_prometheus_up() {
     <<<"$answer" >/dev/null || fail "Prometheus does not report itself up: $answer"
 }
 
-# The simulator sees a ModelRelease (no traffic routing: the root Service over ready pods) and its
-# Deployment, and its traffic for that release shows up in Prometheus.
+simulator_running() { curl -fs --max-time 2 -o /dev/null "${AVIARY_SIMULATOR_URL:-http://unset}/healthz"; }
+
+# apply_model_release NAME [TRAFFIC_ROUTING_YAML]: a ModelRelease of model "smoke" version 1.
+apply_model_release() {
+  kubectl apply -n "$ns" -f - >/dev/null <<YAML
+apiVersion: aviary.dev/v1alpha1
+kind: ModelRelease
+metadata: {name: $1}
+spec:
+  model: {name: smoke, version: "1"}
+  registry: {mlflow: {url: $AVIARY_MLFLOW_URL}}
+  template: {spec: {containers: [{name: server, image: registry.invalid/smoke:1}]}}
+  service: {port: 8080}
+  strategy: {canary: {${2:+trafficRouting: $2, }steps: [{setWeight: 100}]}}
+YAML
+}
+
+# apply_version RELEASE VERSION: the version's Deployment, labelled as the operator labels it.
+apply_version() {
+  local labels="{aviary.dev/release: $1, aviary.dev/model-version: \"$2\"}"
+  kubectl apply -n "$ns" -f - >/dev/null <<YAML
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: $1-$2, labels: $labels}
+spec:
+  replicas: 1
+  selector: {matchLabels: $labels}
+  template:
+    metadata: {labels: $labels}
+    spec: {containers: [{name: server, image: registry.invalid/smoke:1}]}
+YAML
+}
+
+# apply_service NAME RELEASE SELECTOR: a Service of the release selecting pods by SELECTOR (YAML map).
+apply_service() {
+  kubectl apply -n "$ns" -f - >/dev/null <<YAML
+apiVersion: v1
+kind: Service
+metadata: {name: $1, labels: {aviary.dev/release: $2}}
+spec: {selector: $3, ports: [{port: 8080}]}
+YAML
+}
+
+# The simulator sees a ModelRelease without traffic routing (the root Service over ready pods) and
+# its Deployment, and its traffic for that release shows up in Prometheus.
 check_simulator_series() {
-  if ! curl -fs --max-time 2 -o /dev/null "${AVIARY_SIMULATOR_URL:-http://unset}/healthz"; then
+  if ! simulator_running; then
     echo "note: the traffic simulator is not running; its Prometheus series were not checked"
     return 0
   fi
   modelrelease_crd_installed || { fail "the simulator runs but the ModelRelease CRD is not installed"; return 1; }
-  kubectl apply -n "$ns" -f - >/dev/null <<YAML || return 1
-apiVersion: aviary.dev/v1alpha1
-kind: ModelRelease
-metadata: {name: smoke}
-spec:
-  model: {name: smoke, version: "1"}
-  registry: {mlflow: {url: $AVIARY_MLFLOW_URL}}
-  replicas: 1
-  template: {spec: {containers: [{name: server, image: registry.invalid/smoke:1}]}}
-  service: {port: 8080}
-  strategy: {canary: {steps: [{setWeight: 100}]}}
-YAML
-  # What the operator would create: version 1's Deployment and the root Service clients call.
-  kubectl apply -n "$ns" -f - >/dev/null <<YAML || return 1
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: smoke-1
-  labels: {aviary.dev/release: smoke, aviary.dev/model-version: "1"}
-spec:
-  replicas: 1
-  selector: {matchLabels: {aviary.dev/release: smoke, aviary.dev/model-version: "1"}}
-  template:
-    metadata: {labels: {aviary.dev/release: smoke, aviary.dev/model-version: "1"}}
-    spec: {containers: [{name: server, image: registry.invalid/smoke:1}]}
----
-apiVersion: v1
-kind: Service
-metadata:
-  name: smoke
-  labels: {aviary.dev/release: smoke}
-spec:
-  selector: {aviary.dev/release: smoke}
-  ports: [{port: 8080}]
-YAML
+  apply_model_release smoke && apply_version smoke 1 \
+    && apply_service smoke smoke "{aviary.dev/release: smoke}" || return 1
   local query="sum(model_requests_total{namespace=\"$ns\",release=\"smoke\",version=\"1\"})"
   series_present() { prom_query "$query" | jq -e '.data.result | length == 1' >/dev/null; }
   eventually 30 series_present || fail "no model_requests_total for $ns/smoke in Prometheus after 30s"
+}
+
+# A canary at 10% through an HTTPRoute, with a canary told to fail 30% of its requests: the
+# simulator follows the route's weights and the canary's errors reach Prometheus.
+check_simulator_follows_http_route() {
+  simulator_running || return 0
+  apply_model_release canary "{gatewayAPI: {httpRoute: canary}}" && apply_version canary 1 && apply_version canary 2 \
+    && apply_service canary-stable canary "{aviary.dev/release: canary, aviary.dev/model-version: \"1\"}" \
+    && apply_service canary-canary canary "{aviary.dev/release: canary, aviary.dev/model-version: \"2\"}" \
+    || return 1
+  kubectl apply -n "$ns" -f - >/dev/null <<YAML || return 1
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: canary}
+spec:
+  rules:
+  - backendRefs:
+    - {name: canary-stable, port: 8080, weight: 90}
+    - {name: canary-canary, port: 8080, weight: 10}
+YAML
+  curl -fsS --max-time 5 -X PUT "$AVIARY_SIMULATOR_URL/behaviour" \
+    -d "{\"namespace\":\"$ns\",\"release\":\"canary\",\"version\":\"2\",\"errorRate\":0.3}" >/dev/null || return 1
+  routed() {
+    curl -fsS --max-time 5 "$AVIARY_SIMULATOR_URL/routing" | jq -e --arg ns "$ns" \
+      '.releases[] | select(.namespace == $ns and .release == "canary") | .versions
+       | map({(.version): .share}) | add == {"1": 0.9, "2": 0.1}' >/dev/null
+  }
+  eventually 30 routed || { fail "the simulator does not split 90/10: $(curl -s "$AVIARY_SIMULATOR_URL/routing")"; return 1; }
+  local query="sum(model_requests_total{namespace=\"$ns\",release=\"canary\",version=\"2\",code=\"500\"})"
+  canary_errors() { prom_query "$query" | jq -e '.data.result | length == 1' >/dev/null; }
+  eventually 30 canary_errors || fail "no canary errors for $ns/canary in Prometheus after 30s"
 }
 
 check_mlflow_registry() {
@@ -173,5 +216,6 @@ run check_prometheus_up
 run check_mlflow_registry
 run check_modelrelease_validation
 run check_simulator_series
+run check_simulator_follows_http_route
 [ "$failures" = 0 ] || { echo "$failures check(s) failed"; exit 1; }
 echo "all smoke checks passed"
