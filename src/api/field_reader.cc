@@ -1,5 +1,6 @@
 #include "api/field_reader.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -10,8 +11,11 @@ namespace {
 constexpr size_t kMaxQuotedLength = 60;  // keeps messages one line when a user pastes a whole query
 
 std::string quoted(const std::string& text) {
-  std::string shown = text.size() > kMaxQuotedLength ? text.substr(0, kMaxQuotedLength) + "…" : text;
-  return Json(shown).dump();
+  size_t cut = std::min(text.size(), kMaxQuotedLength);
+  while (cut < text.size() && cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // not mid-character
+  std::string shown = cut < text.size() ? text.substr(0, cut) + "…" : text;
+  // Strings from JSON read off the wire were never checked for UTF-8; do not let dump() throw.
+  return Json(shown).dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
 // JSON numbers from YAML may be integers or doubles; an integer field accepts 3.0 but not 3.5.

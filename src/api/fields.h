@@ -240,6 +240,7 @@ template <class V>
 void fields(V& v, GateStatus& g) {
   v.optional("name", g.name);
   v.optional("stage", g.stage);
+  v.optional("stopped", g.stopped);
   v.optional("judge", g.judge);
   v.optional("verdict", g.verdict);
   v.optional("successes", g.successes);

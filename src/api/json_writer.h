@@ -1,7 +1,7 @@
 #pragma once
 // JsonWriter: the encoding visitor for the field lists in fields.h (FieldReader is the decoding one).
-// Empty strings, empty lists and maps, and absent optionals are left out, so status patches stay small
-// and an encoded spec reads like what a user would write.
+// Optional fields that are empty ("", [], {}) or absent are left out, so status patches stay small and
+// an encoded spec reads like what a user would write.
 
 #include <cstdint>
 #include <map>
@@ -57,27 +57,27 @@ inline constexpr bool kIsOptional<std::optional<T>> = true;
 
 class JsonWriter {
  public:
+  // Required fields are always written, so what is encoded decodes again.
   template <class T, class... Option>
   void required(const char* key, const T& value, Option...) {
-    put(key, value);
+    put(key, toJson(value));
   }
+  // A set optional is written even when empty (`pause: {}` means "pause"); other optional fields are
+  // left out when empty ("", [], {}). Reading them back gives the default, which for a valid spec is
+  // the same: the fields whose default is not empty (durations, method, format) may not be empty.
   template <class T, class... Option>
   void optional(const char* key, const T& value, Option...) {
-    put(key, value);
+    Json json = toJson(value);
+    if (!kIsOptional<T> && (json.empty() || (json.is_string() && json.get_ref<const std::string&>().empty()))) return;
+    put(key, std::move(json));
   }
   void allowUnknownFields() {}
 
   Json take() { return std::move(object_); }
 
  private:
-  // A set optional is written even when empty (`pause: {}` means "pause"); other fields are left out
-  // when empty ("", [], {}), since reading them back gives the same default.
-  template <class T>
-  void put(const char* key, const T& value) {
-    Json json = toJson(value);
-    if (json.is_null()) return;
-    if (!kIsOptional<T> && (json.empty() || (json.is_string() && json.get_ref<const std::string&>().empty()))) return;
-    object_[key] = std::move(json);
+  void put(const char* key, Json json) {
+    if (!json.is_null()) object_[key] = std::move(json);
   }
 
   Json object_ = Json::object();

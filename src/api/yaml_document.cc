@@ -4,6 +4,8 @@
 #include <yaml-cpp/yaml.h>
 
 #include <cerrno>
+#include <cstdint>
+#include <cstdio>
 #include <cmath>
 #include <cstdlib>
 #include <limits>
@@ -162,6 +164,48 @@ class Converter {
   size_t nodes_ = 0;
 };
 
+// YAML text is Unicode; yaml-cpp passes invalid bytes through, and JSON cannot hold them. Returns the
+// offset of the first byte that does not start or continue a well-formed UTF-8 sequence, or npos.
+size_t invalidUtf8Offset(const std::string& text) {
+  size_t i = 0;
+  while (i < text.size()) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    size_t length = 0;
+    uint32_t codePoint = 0;
+    if (byte < 0x80) {
+      ++i;
+      continue;
+    }
+    if ((byte & 0xE0) == 0xC0) length = 2, codePoint = byte & 0x1F;
+    else if ((byte & 0xF0) == 0xE0) length = 3, codePoint = byte & 0x0F;
+    else if ((byte & 0xF8) == 0xF0) length = 4, codePoint = byte & 0x07;
+    else return i;
+    if (i + length > text.size()) return i;
+    for (size_t k = 1; k < length; ++k) {
+      const auto next = static_cast<unsigned char>(text[i + k]);
+      if ((next & 0xC0) != 0x80) return i;
+      codePoint = (codePoint << 6) | (next & 0x3F);
+    }
+    constexpr uint32_t kSmallest[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (codePoint < kSmallest[length] || codePoint > 0x10FFFF || (codePoint >= 0xD800 && codePoint <= 0xDFFF)) return i;
+    i += length;
+  }
+  return std::string::npos;
+}
+
+Mark markAtOffset(const std::string& text, size_t offset) {
+  Mark mark{1, 1};
+  for (size_t i = 0; i < offset; ++i) {
+    if (text[i] == '\n') {
+      ++mark.line;
+      mark.column = 1;
+    } else {
+      ++mark.column;
+    }
+  }
+  return mark;
+}
+
 // "a.b[2].c" → "a.b[2]" → "a.b" → "a" → "".
 std::string parentPath(const std::string& path) {
   const size_t cut = path.find_last_of(".[");
@@ -176,6 +220,12 @@ Result<std::vector<Document>> parseDocuments(const std::string& text, FieldError
     errors.push_back(std::move(error));
     return makeError(ErrorCode::ParseError, describe);
   };
+  if (const size_t bad = invalidUtf8Offset(text); bad != std::string::npos) {
+    const Mark at = markAtOffset(text, bad);
+    char byte[8];
+    std::snprintf(byte, sizeof byte, "0x%02X", static_cast<unsigned char>(text[bad]));
+    return malformed(FieldError{"", std::string("invalid UTF-8 (byte ") + byte + ")", at.line, at.column});
+  }
   std::vector<YAML::Node> roots;
   try {
     roots = YAML::LoadAll(text);

@@ -32,7 +32,7 @@ FieldErrors checkDocument(const api::Document& document) {
     api::ReleaseApproval approval;
     errors = api::check(object, approval);
   } else {
-    errors.push_back({"kind", "unsupported kind " + kind->dump() + " (aviary lint checks ModelRelease and ReleaseApproval)"});
+    errors.push_back({"kind", "unsupported kind " + kind->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + " (aviary lint checks ModelRelease and ReleaseApproval)"});
   }
   document.locate(errors);
   // In file order, like a compiler; decode and validation findings would otherwise come in two runs.

@@ -101,8 +101,8 @@ TEST(EncodeSpec, KeepsAnEmptyPauseBecauseItIsAnAction) {
   spec.strategy.canary->steps.push_back(CanaryStep{.pause = PauseStep{}});
   const Json encoded = encodeSpec(spec);
   EXPECT_EQ(encoded["strategy"]["canary"]["steps"][0], Json::parse(R"({"pause":{}})"));
-  EXPECT_FALSE(encoded.contains("model"));  // only empty strings inside: left out
-  EXPECT_FALSE(encoded.contains("notifications"));
+  EXPECT_FALSE(encoded.contains("notifications"));  // optional and empty: left out
+  EXPECT_EQ(encoded["model"], Json::parse(R"({"name":"","version":""})"));  // required: always written
 }
 
 TEST(Enums, NamesRoundTrip) {

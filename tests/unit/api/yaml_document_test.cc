@@ -157,3 +157,30 @@ TEST(FieldError, DescribeNamesLineWhenKnown) {
 
 }  // namespace
 }  // namespace aviary::api::testing
+
+namespace aviary::api::testing {
+namespace {
+
+TEST(ParseDocuments, InvalidUtf8IsAParseErrorWithItsPosition) {
+  for (const std::string& bad : {std::string("a: b\nkind: M\xF8\n"), std::string("a: b\nkind: M\xC3"),
+                                 std::string("a: b\nkind: M\xED\xA0\x80\n"), std::string("a: b\nkind: M\xC0\xAF\n")}) {
+    FieldErrors errors;
+    ASSERT_FALSE(parseDocuments(bad, errors).ok());
+    ASSERT_EQ(errors.size(), 1u);
+    EXPECT_EQ(errors[0].line, 2);
+    EXPECT_EQ(errors[0].column, 8);
+    EXPECT_NE(errors[0].message.find("invalid UTF-8"), std::string::npos);
+  }
+  FieldErrors errors;
+  EXPECT_TRUE(parseDocuments("name: \"caf\xC3\xA9 \xF0\x9F\x90\xA6\"\n", errors).ok());
+}
+
+TEST(DescribeJson, SurvivesInvalidUtf8FromJsonInput) {
+  FieldErrors errors;
+  decodeModelRelease(Json::object({{"apiVersion", "x\xF8"}}), errors);
+  ASSERT_FALSE(errors.empty());
+  EXPECT_EQ(errors[0].path, "apiVersion");
+}
+
+}  // namespace
+}  // namespace aviary::api::testing
