@@ -38,6 +38,16 @@ bool current(const api::ModelRelease& release, const std::string& stage) {
   return version == release.status.canaryVersion || version == release.status.stableVersion;
 }
 
+// Entries stay visible while their version is live or was the one just rolled back.
+bool kept(const api::ModelRelease& release, const api::GateStatus& g) {
+  return current(release, g.stage) || (!g.stage.empty() && stageVersion(g.stage) == release.status.rolledBackVersion);
+}
+
+void eraseStage(const std::string& stage, std::vector<api::GateStatus>& gates) {
+  gates.erase(std::remove_if(gates.begin(), gates.end(), [&](const api::GateStatus& g) { return g.stage == stage; }),
+              gates.end());
+}
+
 void runOne(const analysis::AnalysisRunner& runner, const api::ModelRelease& release, const std::string& stage,
             const std::vector<std::string>& names, std::vector<api::GateStatus>& gates, TimePoint now,
             StagesResult& out) {
@@ -47,7 +57,7 @@ void runOne(const analysis::AnalysisRunner& runner, const api::ModelRelease& rel
   }
   auto result = runner.run(release, stageVersions(release, stage), names, isBackground(stage), entries, now);
   for (auto& e : entries) e.stage = stage;
-  stopStage(stage, gates);
+  eraseStage(stage, gates);
   gates.insert(gates.end(), entries.begin(), entries.end());
   out.verdicts[stage] = release::AnalysisVerdict{phaseOf(result.verdict.state), result.verdict.message};
   if (result.nextDue && (!out.nextDue || *result.nextDue < *out.nextDue)) out.nextDue = result.nextDue;
@@ -58,10 +68,12 @@ void runOne(const analysis::AnalysisRunner& runner, const api::ModelRelease& rel
 
 StagesResult runStages(const analysis::AnalysisRunner& runner, const api::ModelRelease& release,
                        std::vector<api::GateStatus>& gates, TimePoint now) {
-  gates.erase(std::remove_if(gates.begin(), gates.end(), [&](const api::GateStatus& g) { return !current(release, g.stage); }),
+  gates.erase(std::remove_if(gates.begin(), gates.end(), [&](const api::GateStatus& g) { return !kept(release, g); }),
               gates.end());
-  std::map<std::string, std::vector<std::string>> stages;  // stage → its gates, in order
-  for (const auto& g : gates) stages[g.stage].push_back(g.name);
+  std::map<std::string, std::vector<std::string>> stages;  // running stage → its gates, in order
+  for (const auto& g : gates) {
+    if (!g.stopped && current(release, g.stage)) stages[g.stage].push_back(g.name);
+  }
   StagesResult out;
   for (const auto& [stage, names] : stages) runOne(runner, release, stage, names, gates, now, out);
   return out;
@@ -70,14 +82,16 @@ StagesResult runStages(const analysis::AnalysisRunner& runner, const api::ModelR
 StagesResult startStage(const analysis::AnalysisRunner& runner, const api::ModelRelease& release,
                         const release::StartAnalysis& start, std::vector<api::GateStatus>& gates, TimePoint now) {
   StagesResult out;
+  // A stage starts afresh (a retried rollout of the same version reuses its stage names).
+  eraseStage(start.stage, gates);
   runOne(runner, release, start.stage, start.gates, gates, now, out);
   return out;
 }
 
 void stopStage(const std::string& stage, std::vector<api::GateStatus>& gates) {
-  gates.erase(std::remove_if(gates.begin(), gates.end(),
-                             [&](const api::GateStatus& g) { return stage.empty() || g.stage == stage; }),
-              gates.end());
+  for (auto& g : gates) {
+    if (stage.empty() || g.stage == stage) g.stopped = true;
+  }
 }
 
 }  // namespace aviary::controller

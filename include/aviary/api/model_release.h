@@ -231,6 +231,7 @@ struct Measurement {
 struct GateStatus {
   std::string name;
   std::string stage;  // the analysis stage it belongs to, e.g. "7/step-2" (see release/actions.h)
+  bool stopped = false;  // its stage ended; kept so the measured values stay visible
   std::string judge;  // "threshold max 0.01" / "mann-whitney increase 0.98" …
   Verdict verdict = Verdict::Inconclusive;  // the gate's current verdict
   int32_t successes = 0;

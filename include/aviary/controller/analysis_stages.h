@@ -21,8 +21,9 @@ struct StagesResult {
   std::vector<analysis::TakenMeasurement> taken;
 };
 
-// Runs every stage present in gates (only those of canaryVersion; entries of other versions are
-// dropped) and returns their verdicts. gates is updated in place.
+// Runs every running stage in gates (those measuring the canary, or the stable version just switched
+// to) and returns their verdicts; drops entries of versions no longer live (except the version just
+// rolled back, whose values explain why). gates is updated in place.
 StagesResult runStages(const analysis::AnalysisRunner& runner, const api::ModelRelease& release,
                        std::vector<api::GateStatus>& gates, TimePoint now);
 
@@ -30,7 +31,7 @@ StagesResult runStages(const analysis::AnalysisRunner& runner, const api::ModelR
 StagesResult startStage(const analysis::AnalysisRunner& runner, const api::ModelRelease& release,
                         const release::StartAnalysis& start, std::vector<api::GateStatus>& gates, TimePoint now);
 
-// Removes a stage's entries; an empty stage removes all.
+// Stops a stage (an empty stage: all): its entries stay, marked stopped, until the next rollout.
 void stopStage(const std::string& stage, std::vector<api::GateStatus>& gates);
 
 }  // namespace aviary::controller
