@@ -184,3 +184,32 @@ TEST(DescribeJson, SurvivesInvalidUtf8FromJsonInput) {
 
 }  // namespace
 }  // namespace aviary::api::testing
+
+namespace aviary::api::testing {
+namespace {
+
+TEST(ParseDocuments, StrayFlowIndicatorsAreErrorsNotEndlessLoops) {
+  // yaml-cpp 0.7's LoadAll never returns on these (jbeder/yaml-cpp#1040); found by the fuzzer.
+  for (const char* text : {",", ", a", "a: 1\n---\n, }", ", a pausepa(model_ra*a]rison\n"}) {
+    FieldErrors errors;
+    EXPECT_FALSE(parseDocuments(text, errors).ok()) << text;
+    ASSERT_EQ(errors.size(), 1u) << text;
+    EXPECT_GT(errors[0].line, 0) << text;
+  }
+}
+
+TEST(ParseDocuments, ExpandsAliasesAndKeepsAnchoredKeys) {
+  const Json doc = parseOne("base: &b {x: 1, y: [2]}\ncopy: *b\n&k name: v\nother: {*k : w}\n");
+  EXPECT_EQ(doc["copy"], doc["base"]);
+  EXPECT_EQ(doc["other"]["name"], "w");
+}
+
+TEST(ParseDocuments, ADocumentThatIsOnlyNullIsSkipped) {
+  FieldErrors errors;
+  auto documents = parseDocuments("~\n---\na: 1\n", errors);
+  ASSERT_TRUE(documents.ok());
+  EXPECT_EQ(documents->size(), 1u);
+}
+
+}  // namespace
+}  // namespace aviary::api::testing
