@@ -1,0 +1,36 @@
+#pragma once
+// The release planner: the state machine of a ModelRelease as one pure function. Given the release
+// (spec, metadata and its last status), what the reconcile pass observed, and the time, it returns the
+// actions to take, the status to write and when to look again. No I/O, no clock reads, no threads:
+// thread-safe, and the same inputs always give the same plan, so an operator restarted mid-rollout
+// resumes from status alone. docs/planner.md draws the state diagram.
+//
+// The plan's status assumes its actions succeed: the caller writes it only after acting, and when an
+// action fails the next pass re-plans from the old status (every action is idempotent).
+
+#include <optional>
+#include <vector>
+
+#include "aviary/api/model_release.h"
+#include "aviary/common/clock.h"
+#include "aviary/release/actions.h"
+#include "aviary/release/observed.h"
+
+namespace aviary::release {
+
+struct Plan {
+  std::vector<Action> actions;  // in execution order
+  api::ModelReleaseStatus status;
+  std::optional<Duration> requeueAfter;  // look again after this long even without a watch event
+};
+
+Plan plan(const api::ModelRelease& release, const Observed& observed, TimePoint now);
+
+// Delay before looking again when traffic could not be routed (route missing): a retry, not a hot loop.
+inline constexpr Duration kRouterRetryDelay{10'000};
+// Delay before asking the registry again about a version that is missing or not READY yet.
+inline constexpr Duration kRegistryRetryDelay{30'000};
+// status.history keeps the last entries only.
+inline constexpr size_t kMaxHistory = 10;
+
+}  // namespace aviary::release

@@ -1,0 +1,162 @@
+// The canary strategy: walks spec.strategy.canary.steps from status.currentStepIndex, running as
+// many steps as are already satisfied in one pass, and promotes after the last one.
+
+#include "aviary/common/duration.h"
+#include "release/plan_context.h"
+
+namespace aviary::release {
+namespace {
+
+enum class StepResult { Advance, Wait };
+
+std::string stepText(const PlanContext& ctx) {
+  return "step " + std::to_string(ctx.next.currentStepIndex + 1) + "/" +
+         std::to_string(ctx.spec().strategy.canary->steps.size());
+}
+
+StepResult runSetWeight(PlanContext& ctx, int32_t weight) {
+  auto& n = ctx.next;
+  // Pods first: the canary must serve its share before any traffic is sent to it.
+  ctx.sizingWeight = weight;
+  if (!canaryAvailable(ctx, canaryReplicaPlan(ctx.spec(), weight).canary)) return StepResult::Wait;
+  if (!ctx.observed.router.ok) {
+    ctx.setDegraded("TrafficRoutingFailed", ctx.observed.router.message);
+    n.message = stepText(ctx) + ": cannot set canary weight " + std::to_string(weight) + ": " +
+                ctx.observed.router.message;
+    ctx.requeueAfter(kRouterRetryDelay);
+    return StepResult::Wait;
+  }
+  n.canaryWeight = weight;
+  return StepResult::Advance;
+}
+
+StepResult runPause(PlanContext& ctx, const api::PauseStep& pause) {
+  auto& n = ctx.next;
+  if (!pause.duration) {
+    n.phase = api::Phase::Paused;
+    n.message = stepText(ctx) + ": paused until promoted";
+    return StepResult::Wait;
+  }
+  const Duration total = durationOr(pause.duration, Duration::zero());
+  const Duration elapsed = ctx.since(n.stepStartedAt);
+  if (elapsed >= total) return StepResult::Advance;
+  n.phase = api::Phase::Paused;
+  TimePoint started;
+  parseRfc3339(n.stepStartedAt, started);
+  n.message = stepText(ctx) + ": paused for " + *pause.duration + " until " + formatRfc3339(started + total);
+  ctx.requeueAfter(total - elapsed);
+  return StepResult::Wait;
+}
+
+StepResult runApproval(PlanContext& ctx, const api::ApprovalStep& step) {
+  auto& n = ctx.next;
+  const ApprovalDecision* decision = nullptr;
+  // The caller gathered the decisions for the step the release was at when it looked; a step reached
+  // during this pass has none yet.
+  bool observedStep = n.canaryVersion == ctx.release.status.canaryVersion &&
+                      n.currentStepIndex == ctx.release.status.currentStepIndex;
+  for (const auto& d : ctx.observed.approvals) {
+    if (!observedStep) break;
+    if (!decision || (decision->approve && !d.approve)) decision = &d;  // a rejection outweighs approvals
+  }
+  if (!decision) {
+    std::string who;
+    for (const auto& g : step.groups) who += (who.empty() ? "" : ", ") + g;
+    for (const auto& u : step.users) who += (who.empty() ? "" : ", ") + u;
+    n.phase = api::Phase::AwaitingApproval;
+    n.message = stepText(ctx) + ": waiting for approval" + (who.empty() ? "" : " from " + who);
+    return StepResult::Wait;
+  }
+  const std::string decisionText = decision->approve ? "approve" : "reject";
+  const int32_t index = n.currentStepIndex;
+  n.approvals.push_back(api::ApprovalRecord{decision->name, decision->approvedBy, decisionText, decision->comment,
+                                            index, formatRfc3339(decision->time), true, ""});
+  std::map<std::string, std::string> tags{{"approvedBy", decision->approvedBy},
+                                          {"comment", decision->comment},
+                                          {"step", std::to_string(index)}};
+  const std::string qualifier = "step" + std::to_string(index);
+  const std::string canary = n.canaryVersion;
+  if (!decision->approve) {
+    queueRegistryRecord(ctx, "rejected", canary, tags, "", "", qualifier);
+    rollBackCanary(ctx, "Rejected",
+                   "rejected by " + decision->approvedBy + (decision->comment.empty() ? "" : ": " + decision->comment));
+    return StepResult::Wait;
+  }
+  queueRegistryRecord(ctx, "approved", canary, tags, "", "", qualifier);
+  ctx.event(EventType::Normal, "Approved", stepText(ctx) + " approved by " + decision->approvedBy);
+  return StepResult::Advance;
+}
+
+StepResult runStep(PlanContext& ctx, const api::CanaryStep& step) {
+  auto& n = ctx.next;
+  if (step.setWeight) return runSetWeight(ctx, *step.setWeight);
+  if (step.pause) return runPause(ctx, *step.pause);
+  if (step.analysis) {
+    auto result = runAnalysisStage(ctx, stepStage(n.canaryVersion, n.currentStepIndex), step.analysis->gates,
+                                   n.canaryVersion, n.stableVersion);
+    return result == StageResult::Passed ? StepResult::Advance : StepResult::Wait;
+  }
+  if (step.approval) return runApproval(ctx, *step.approval);
+  return StepResult::Advance;  // validation rejects empty steps; nothing to wait for
+}
+
+// `promote` skips the step the release waits on (pause, analysis, approval); `promote-full` jumps
+// past the last step. Weight steps are not skipped: traffic must not reach pods that are not there.
+void applyPromoteRequests(PlanContext& ctx) {
+  auto& n = ctx.next;
+  const auto& steps = ctx.spec().strategy.canary->steps;
+  const auto index = static_cast<size_t>(n.currentStepIndex);
+  if (ctx.promoteFullRequested) {
+    ctx.requestConsumed = true;
+    if (index < steps.size() && steps[index].analysis) {
+      ctx.actions.push_back(StopAnalysis{stepStage(n.canaryVersion, n.currentStepIndex)});
+    }
+    ctx.event(EventType::Normal, "PromoteFull", "remaining steps skipped by request");
+    ctx.enterStep(static_cast<int32_t>(steps.size()));
+    return;
+  }
+  if (!ctx.promoteRequested || index >= steps.size() || steps[index].setWeight) return;
+  ctx.requestConsumed = true;
+  if (steps[index].analysis) ctx.actions.push_back(StopAnalysis{stepStage(n.canaryVersion, n.currentStepIndex)});
+  ctx.event(EventType::Normal, "StepSkipped", stepText(ctx) + " skipped by promote request");
+  ctx.enterStep(n.currentStepIndex + 1);
+}
+
+// Background analysis runs for the whole canary; it can only fail the rollout, never hold it.
+bool backgroundHealthy(PlanContext& ctx) {
+  const auto& canary = *ctx.spec().strategy.canary;
+  if (!canary.backgroundAnalysis) return true;
+  auto& n = ctx.next;
+  const std::string stage = backgroundStage(n.canaryVersion);
+  auto verdict = ctx.verdict(stage);
+  if (!verdict) {
+    ctx.actions.push_back(StartAnalysis{stage, canary.backgroundAnalysis->gates, n.canaryVersion, n.stableVersion});
+    return true;
+  }
+  if (verdict->phase != AnalysisPhase::Fail) return true;
+  failRollout(ctx, "AnalysisFailed", "analysis " + stage + " failed: " + verdict->message);
+  return false;
+}
+
+}  // namespace
+
+void planCanary(PlanContext& ctx) {
+  auto& n = ctx.next;
+  const auto& steps = ctx.spec().strategy.canary->steps;
+  n.phase = api::Phase::Progressing;
+  if (!backgroundHealthy(ctx)) return;
+  applyPromoteRequests(ctx);
+  // Each round either advances a step or returns, so steps.size() + 1 rounds always suffice.
+  for (size_t round = 0; round <= steps.size(); ++round) {
+    const auto index = static_cast<size_t>(n.currentStepIndex);
+    if (index >= steps.size()) {
+      if (switchToCanary(ctx)) completePromotion(ctx);
+      return;
+    }
+    if (runStep(ctx, steps[index]) == StepResult::Wait) return;
+    n.phase = api::Phase::Progressing;
+    ctx.enterStep(n.currentStepIndex + 1);
+  }
+}
+
+}  // namespace aviary::release
