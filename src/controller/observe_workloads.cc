@@ -33,7 +33,8 @@ release::DeploymentState deploymentState(const Json& d, const std::string& expec
 }
 
 std::map<std::string, release::DeploymentState> deploymentsByVersion(const std::vector<Json>& deployments,
-                                                                     const api::ModelRelease& release) {
+                                                                     const api::ModelRelease& release,
+                                                                     const ModelUriOf& uriOf) {
   // Version labels are sanitised (workload::labelValue); map them back to the versions the release knows.
   std::map<std::string, std::string> versionOfLabel;
   const auto& st = release.status;
@@ -47,7 +48,7 @@ std::map<std::string, release::DeploymentState> deploymentsByVersion(const std::
     std::string version = labels.value(api::kVersionLabel, std::string());
     if (version.empty()) continue;
     if (auto known = versionOfLabel.find(version); known != versionOfLabel.end()) version = known->second;
-    const Json expected = workload::buildDeployment(release, version, 1);
+    const Json expected = workload::buildDeployment(release, version, 1, uriOf(version));
     const std::string hash =
         expected["metadata"].value("annotations", Json::object()).value(workload::kSpecHashAnnotation, std::string());
     byVersion[version] = deploymentState(d, hash);

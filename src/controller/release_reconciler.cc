@@ -28,6 +28,7 @@ struct ReleaseReconciler::Pass {
   traffic::RouterPtr router;  // null for blue-green (its Services are the switch) and invalid specs
   registry::ModelRegistryPtr registry;
   std::optional<TimePoint> registryRetryAt;
+  std::map<std::string, std::string> liveUris;  // MODEL_URI on the live Deployments, by version
   release::Plan plan;
   api::ModelReleaseStatus status;  // what is written
   int writes = 0;
@@ -51,14 +52,27 @@ runtime::EventType eventType(release::EventType type) {
   return type == release::EventType::Warning ? runtime::EventType::Warning : runtime::EventType::Normal;
 }
 
+// The MODEL_URI env of a Deployment's first container, if set.
+std::optional<std::string> modelUriEnv(const Json& deployment) {
+  const Json containers = deployment.value("/spec/template/spec/containers"_json_pointer, Json::array());
+  if (containers.empty()) return std::nullopt;
+  for (const auto& env : containers[0].value("env", Json::array())) {
+    if (env.value("name", "") == "MODEL_URI" && env.contains("value")) return env["value"].get<std::string>();
+  }
+  return std::nullopt;
+}
+
 Duration until(TimePoint at, TimePoint now) {
   return at > now ? std::chrono::duration_cast<Duration>(at - now) : Duration{0};
 }
 
 }  // namespace
 
+// The version's model URI from the registry (cached: a version's source never changes). While the
+// registry is unreachable, the URI the live Deployment already carries, so an outage never rewrites pods.
 std::optional<std::string> ReleaseReconciler::modelUri(Pass& pass, const std::string& version) {
   if (!pass.registry) return std::nullopt;
+  auto live = pass.liveUris.find(version);
   const auto& spec = pass.release.spec;
   const std::string cacheKey = spec.registry.mlflow->url + "/" + spec.model.name + "/" + version;
   {
@@ -66,7 +80,10 @@ std::optional<std::string> ReleaseReconciler::modelUri(Pass& pass, const std::st
     if (auto it = modelUris_.find(cacheKey); it != modelUris_.end()) return it->second;
   }
   auto info = pass.registry->getModelVersion(spec.model.name, version);
-  if (!info.ok() || info->source.empty()) return std::nullopt;
+  if (!info.ok() || info->source.empty()) {
+    if (live != pass.liveUris.end()) return live->second;
+    return std::nullopt;
+  }
   std::lock_guard lock(uriMutex_);
   modelUris_[cacheKey] = info->source;
   return info->source;
@@ -79,11 +96,15 @@ void ReleaseReconciler::observe(Pass& pass) {
   const auto& release = pass.release;
   const auto& meta = release.metadata;
 
+  pass.registry = deps_.registries ? deps_.registries(release) : nullptr;
   std::vector<Json> deployments;
   for (const auto& d : deps_.deployments.store().byIndex(kReleaseIndex, meta.namespace_ + "/" + meta.name)) {
     deployments.push_back(*d);
+    const std::string version = (*d)["metadata"].value("labels", Json::object()).value(api::kVersionLabel, std::string());
+    if (auto uri = modelUriEnv(*d)) pass.liveUris[version] = *uri;
   }
-  observed.deployments = deploymentsByVersion(deployments, release);
+  observed.deployments =
+      deploymentsByVersion(deployments, release, [&](const std::string& version) { return modelUri(pass, version); });
 
   if (!isBlueGreen(release)) {
     const api::RouterKind kind = api::routerKind(routingOf(release));
@@ -111,7 +132,6 @@ void ReleaseReconciler::observe(Pass& pass) {
   observed.approvals = std::move(intake.decisions);
   pass.newApprovals = std::move(intake.records);
 
-  pass.registry = deps_.registries ? deps_.registries(release) : nullptr;
   if (pass.registry && versionPending(release)) {
     auto info = pass.registry->getModelVersion(release.spec.model.name, release.spec.model.version);
     if (info.ok()) {

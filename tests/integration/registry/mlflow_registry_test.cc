@@ -22,8 +22,8 @@ class MlflowRegistryTest : public ::testing::Test {
     baseUrl = url;
     model = "registry-test-" + std::to_string(std::chrono::steady_clock::now().time_since_epoch().count());
     post("registered-models/create", Json{{"name", model}});
-    post("model-versions/create", Json{{"name", model}, {"source", "models:/artifacts/" + model + "/1"}});
-    post("model-versions/create", Json{{"name", model}, {"source", "models:/artifacts/" + model + "/2"}});
+    post("model-versions/create", Json{{"name", model}, {"source", "s3://models/" + model + "/1"}});
+    post("model-versions/create", Json{{"name", model}, {"source", "s3://models/" + model + "/2"}});
     registry = makeMlflowRegistry(baseUrl);
   }
 
@@ -48,7 +48,7 @@ TEST_F(MlflowRegistryTest, ReadsAModelVersion) {
   ASSERT_TRUE(v.ok()) << v.error().message;
   EXPECT_EQ(v->version, "2");
   EXPECT_EQ(v->state, VersionState::Ready);
-  EXPECT_EQ(v->source, "models:/artifacts/" + model + "/2");
+  EXPECT_EQ(v->source, "s3://models/" + model + "/2");
 }
 
 TEST_F(MlflowRegistryTest, MissingVersionIsNotFoundWithMlflowsMessage) {
