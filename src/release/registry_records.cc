@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include <cctype>
+
 #include "release/plan_context.h"
 
 namespace aviary::release {
@@ -27,6 +29,38 @@ bool inHistory(const std::vector<api::HistoryEntry>& history, const std::string&
   });
 }
 
+// camelCase → snake_case, as MLflow tag keys are conventionally written.
+std::string snakeCase(const std::string& name) {
+  std::string out;
+  for (char c : name) {
+    if (std::isupper(static_cast<unsigned char>(c))) {
+      out += '_';
+      out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+// The tags the model registry receives: every detail under the `aviary.` prefix, plus the audit
+// contract: aviary.release, aviary.decision + aviary.approved_by + aviary.approved_at for approvals,
+// aviary.outcome for promotions and rollbacks.
+std::map<std::string, std::string> registryTags(const std::string& event, const std::map<std::string, std::string>& details,
+                                                const api::ObjectMeta& meta, TimePoint now) {
+  std::map<std::string, std::string> tags;
+  for (const auto& [key, value] : details) tags["aviary." + snakeCase(key)] = value;
+  tags["aviary.release"] = meta.namespace_ + "/" + meta.name;
+  tags["aviary.generation"] = std::to_string(meta.generation);
+  if (event == "approved" || event == "rejected") {
+    tags["aviary.decision"] = event == "approved" ? "approve" : "reject";
+    tags["aviary.approved_at"] = formatRfc3339(now);
+  } else if (event == "promoted" || event == "rolledBack") {
+    tags["aviary.outcome"] = event;
+  }
+  return tags;
+}
+
 }  // namespace
 
 void queueRegistryRecord(PlanContext& ctx, const std::string& event, const std::string& version,
@@ -39,13 +73,11 @@ void queueRegistryRecord(PlanContext& ctx, const std::string& event, const std::
   bool queued = std::any_of(n.registrySync.begin(), n.registrySync.end(),
                             [&](const api::RegistryRecord& r) { return r.key == key; });
   if (queued || inHistory(ctx.release.status.history, event, version, n.rolloutStartedAt)) return;
-  tags["release"] = meta.namespace_ + "/" + meta.name;
-  tags["generation"] = std::to_string(meta.generation);
   api::RegistryRecord record;
   record.key = std::move(key);
   record.event = event;
   record.version = version;
-  record.tags = std::move(tags);
+  record.tags = registryTags(event, tags, meta, ctx.now);
   record.alias = alias;
   record.removeAlias = removeAlias;
   n.registrySync.push_back(record);

@@ -35,8 +35,9 @@ TEST_F(ApprovalTest, ApproveAdvancesAndQueuesARegistryRecord) {
   auto records = actionsOf<QueueRegistryRecord>(p);
   ASSERT_EQ(records.size(), 1u);
   EXPECT_EQ(records[0].record.event, "approved");
-  EXPECT_EQ(records[0].record.tags.at("approvedBy"), "alice");
-  EXPECT_EQ(records[0].record.tags.at("step"), "1");
+  EXPECT_EQ(records[0].record.tags.at("aviary.approved_by"), "alice");
+  EXPECT_EQ(records[0].record.tags.at("aviary.decision"), "approve");
+  EXPECT_EQ(records[0].record.tags.at("aviary.step"), "1");
   ASSERT_EQ(p.status.approvals.size(), 1u);
   EXPECT_EQ(p.status.approvals[0].approvedBy, "alice");
   EXPECT_EQ(p.status.approvals[0].decision, "approve");

@@ -217,8 +217,8 @@ TEST_F(StatusTest, RegistryKeyIsUidGenerationEvent) {
   ASSERT_EQ(p.status.registrySync.size(), 2u);  // the first release's, and this rollout's
   const api::RegistryRecord& record = p.status.registrySync.back();
   EXPECT_EQ(record.key.rfind("uid-1/2/started-7-", 0), 0u) << record.key;
-  EXPECT_EQ(record.tags.at("release"), "ml/fraud-scorer");
-  EXPECT_EQ(record.tags.at("stableVersion"), "6");
+  EXPECT_EQ(record.tags.at("aviary.release"), "ml/fraud-scorer");
+  EXPECT_EQ(record.tags.at("aviary.stable_version"), "6");
 }
 
 TEST(ActionText, DescribesEachAction) {
