@@ -35,6 +35,7 @@ STATE_DIR=$AVIARY_CACHE/playground
 OPERATOR_LOG=$STATE_DIR/operator.log
 OPERATOR_PID_FILE=$STATE_DIR/operator.pid
 OPERATOR_PID=""
+WATCHER_PID=""
 STARTED_CLUSTER=0
 
 step() { printf '\n==> %s\n' "$*" >&2; }
@@ -194,6 +195,7 @@ watch_until() {
   if have_status_command; then
     "$AVIARY" status "$RELEASE" --namespace "$NS" --watch &
     watcher=$!
+    WATCHER_PID=$watcher  # for teardown, when a wait fails or is interrupted
   fi
   while :; do
     line=$(status_field "$STATUS_LINE") || line=""
@@ -260,6 +262,7 @@ simulator_behaviour() {  # METHOD JSON
 
 teardown() {
   local rc=$?
+  [ -z "$WATCHER_PID" ] || kill "$WATCHER_PID" 2>/dev/null || true
   if [ "$KEEP" = 1 ]; then
     [ "$rc" = 0 ] || log "--keep: leaving everything running to look at (operator pid ${OPERATOR_PID:-none})"
     return
