@@ -42,7 +42,9 @@ TEST_P(AnalysisVerdictTest, ActsOnTheVerdict) {
   EXPECT_EQ(p.requeueAfter, c.requeue);
   const api::Condition* degraded = condition(p.status, "Degraded");
   EXPECT_EQ(degraded->status, c.degraded.empty() ? "False" : "True");
-  if (!c.degraded.empty()) EXPECT_EQ(degraded->reason, c.degraded);
+  if (!c.degraded.empty()) {
+    EXPECT_EQ(degraded->reason, c.degraded);
+  }
 }
 
 const Duration kInterval = seconds(30);

@@ -73,7 +73,9 @@ TEST_P(FirstReleaseRegistryTest, RegistryReadinessGatesTheStart) {
   } else {
     EXPECT_EQ(condition(p.status, "Degraded")->status, "False");
   }
-  if (!GetParam().starts) EXPECT_EQ(p.requeueAfter, kRegistryRetryDelay);
+  if (!GetParam().starts) {
+    EXPECT_EQ(p.requeueAfter, kRegistryRetryDelay);
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Readiness, FirstReleaseRegistryTest,
