@@ -26,6 +26,7 @@ struct ReleaseReconciler::Pass {
   std::vector<analysis::TakenMeasurement> taken;
   std::vector<api::ApprovalRecord> newApprovals;
   traffic::RouterPtr router;  // null for blue-green (its Services are the switch) and invalid specs
+  bool replicaRatio = false;  // the planner's replica counts are the split: SetTraffic writes nothing
   registry::ModelRegistryPtr registry;
   std::optional<TimePoint> registryRetryAt;
   std::map<std::string, std::string> liveUris;  // MODEL_URI on the live Deployments, by version
@@ -108,6 +109,7 @@ void ReleaseReconciler::observe(Pass& pass) {
 
   if (!isBlueGreen(release)) {
     const api::RouterKind kind = api::routerKind(routingOf(release));
+    pass.replicaRatio = kind == api::RouterKind::ReplicaRatio;
     auto router = deps_.routers.make(kind, deps_.client);
     if (!router.ok()) {
       observed.router = {false, router.error().message, std::nullopt};
@@ -189,7 +191,9 @@ Status ReleaseReconciler::actOne(Pass& pass, const release::Action& action) {
     return counted(deps_.applier.ensureServices(pass.release, a->stableVersion, a->canaryVersion));
   }
   if (auto* a = std::get_if<release::SetTraffic>(&action)) {
-    if (!pass.router) return okStatus();  // blue-green: the Services switched above
+    // Blue-green: the Services switched above. Replica ratio: the planner's Ensure/ScaleDeployment
+    // actions already sized both versions; the router's own scaling would fight them.
+    if (!pass.router || pass.replicaRatio) return okStatus();
     api::ModelRelease target = pass.release;
     target.status = pass.plan.status;
     return counted(pass.router->setRoutes(traffic::routeTarget(target), {a->stableVersion, a->canaryVersion, a->canaryWeight}));
