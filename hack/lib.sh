@@ -6,6 +6,8 @@ KUBE_BIN=$AVIARY_CACHE/k8s-$KUBE_VERSION/bin
 export GOMODCACHE=${GOMODCACHE_OVERRIDE:-$AVIARY_CACHE/go/mod}
 export GOCACHE=${GOCACHE_OVERRIDE:-$AVIARY_CACHE/go/build}
 export GOFLAGS=-buildvcs=false
+export CCACHE_DIR=${CCACHE_DIR:-$AVIARY_CACHE/ccache}
+export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$AVIARY_ROOT}
 
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "error: $*"; exit 1; }

@@ -8,7 +8,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 packages=(
-  build-essential cmake ninja-build pkg-config git curl ca-certificates openssl
+  build-essential cmake ninja-build ccache pkg-config git curl ca-certificates openssl
   libcurl4-openssl-dev libssl-dev libyaml-cpp-dev libcpprest-dev nlohmann-json3-dev
   libboost-dev libboost-system-dev libboost-filesystem-dev
   libgtest-dev libgmock-dev

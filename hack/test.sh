@@ -21,7 +21,7 @@ cmake --build "$build_dir" -j "$(nproc)"
 
 labels=${AVIARY_TEST_LABELS:-unit|integration|e2e}
 if [[ "$labels" =~ integration|e2e ]] && [ -x hack/cluster.sh ]; then
-  if [ "${AVIARY_KEEP_CLUSTER:-0}" != 1 ]; then trap 'hack/cluster.sh down || true' EXIT; fi
+  if [ "${AVIARY_KEEP_CLUSTER:-0}" != 1 ]; then trap '"$AVIARY_ROOT/hack/cluster.sh" down || true' EXIT; fi
   hack/cluster.sh up
   eval "$(hack/cluster.sh env)"
 fi
