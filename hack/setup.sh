@@ -51,4 +51,5 @@ install_packages
 install_test_tools
 [ "${1:-}" = --packages-only ] && exit 0
 "$AVIARY_ROOT/hack/build-kube.sh"
+"$AVIARY_ROOT/hack/build-helm.sh"  # the chart tests lint and render charts/aviary with it
 if [ -x "$AVIARY_ROOT/hack/setup-mlflow.sh" ]; then "$AVIARY_ROOT/hack/setup-mlflow.sh"; fi
