@@ -8,6 +8,7 @@ export GOCACHE=${GOCACHE_OVERRIDE:-$AVIARY_CACHE/go/build}
 export GOFLAGS=-buildvcs=false
 export CCACHE_DIR=${CCACHE_DIR:-$AVIARY_CACHE/ccache}
 export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$AVIARY_ROOT}
+export CCACHE_NOHASHDIR=${CCACHE_NOHASHDIR:-1}  # build trees of one checkout share objects despite -g
 
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "error: $*"; exit 1; }
