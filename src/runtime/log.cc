@@ -3,9 +3,25 @@
 #include <algorithm>
 #include <cctype>
 
+#include "aviary/runtime/log_redaction.h"
 #include "aviary/runtime/micro_time.h"
 
 namespace aviary::runtime {
+
+namespace {
+
+bool isReserved(const std::string& name) { return name == "ts" || name == "level" || name == "msg"; }
+
+// Adds the members of fields (a JSON object; anything else is ignored) to line, replacing same-named ones.
+template <class Json>
+void addFields(nlohmann::ordered_json& line, const Json& fields) {
+  if (!fields.is_object()) return;
+  for (const auto& [name, value] : fields.items()) {
+    if (!isReserved(name)) line[name] = value;
+  }
+}
+
+}  // namespace
 
 const char* logLevelName(LogLevel level) {
   switch (level) {
@@ -28,24 +44,36 @@ Result<LogLevel> parseLogLevel(const std::string& text) {
 }
 
 Logger::Logger(std::ostream& out, const Clock& clock, LogLevel minLevel)
-    : out_(out), clock_(clock), minLevel_(minLevel) {}
+    : owned_(new Output{out, clock, minLevel, {}}), output_(owned_.get()), scope_(nlohmann::ordered_json::object()) {}
+
+Logger::Logger(Output& output, nlohmann::ordered_json scope) : output_(&output), scope_(std::move(scope)) {}
+
+Logger::Logger(Logger&&) noexcept = default;
+Logger& Logger::operator=(Logger&&) noexcept = default;
+Logger::~Logger() = default;
+
+Logger Logger::with(const nlohmann::json& fields) const {
+  nlohmann::ordered_json scope = scope_;
+  addFields(scope, fields);
+  return Logger(*output_, std::move(scope));
+}
+
+bool Logger::enabled(LogLevel level) const { return level >= output_->minLevel; }
 
 void Logger::log(LogLevel level, std::string_view msg, const nlohmann::json& fields) {
   if (!enabled(level)) return;
   nlohmann::ordered_json line;
-  line["ts"] = formatMicroTime(clock_.now());
+  line["ts"] = formatMicroTime(output_->clock.now());
   line["level"] = logLevelName(level);
   line["msg"] = std::string(msg);
-  if (fields.is_object()) {
-    for (const auto& [name, value] : fields.items()) {
-      if (name != "ts" && name != "level" && name != "msg") line[name] = value;
-    }
-  }
+  addFields(line, scope_);
+  addFields(line, fields);
+  redactSecrets(line);
   // Invalid UTF-8 in a field (a server's error body) is replaced rather than thrown.
   std::string text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  std::lock_guard lock(mutex_);
-  out_ << text << '\n';
-  out_.flush();
+  std::lock_guard lock(output_->mutex);
+  output_->out << text << '\n';
+  output_->out.flush();
 }
 
 }  // namespace aviary::runtime
