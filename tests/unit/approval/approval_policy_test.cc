@@ -4,23 +4,14 @@
 
 #include <functional>
 
+#include "unit/approval/awaiting_approval.h"
+
 namespace aviary::approval {
 namespace {
 
 // A release waiting at an approval step for release-managers, and alice's approval of it.
 struct Scenario {
-  Scenario() {
-    release.metadata.name = "fraud";
-    release.metadata.namespace_ = "ml";
-    release.metadata.generation = 4;
-    api::CanaryStrategy canary;
-    canary.steps.resize(3);
-    canary.steps[0].setWeight = 10;
-    canary.steps[1].approval = api::ApprovalStep{{"release-managers"}, {}};
-    canary.steps[2].setWeight = 100;
-    release.spec.strategy.canary = canary;
-    release.status.phase = api::Phase::AwaitingApproval;
-    release.status.currentStepIndex = 1;
+  Scenario() : release(testing::releaseAwaitingApproval(api::ApprovalStep{{"release-managers"}, {}})) {
     approval.spec.release = "fraud";
     approval.spec.decision = "approve";
     approval.spec.approvedBy = "alice";
