@@ -1,0 +1,37 @@
+#pragma once
+// The release API (release_api.h) on a listener of its own (`aviary operator --api-addr`), wired to
+// the real API server: TokenReviews and SubjectAccessReviews and reads with the operator's client,
+// writes with each caller's token. Kept apart from /healthz and /metrics, which are unauthenticated
+// and usually bound to loopback or the pod network only.
+//
+// Thread-safety: start/stop from one controlling thread. Ownership: the client and logger must outlive
+// the listener.
+
+#include <memory>
+#include <string>
+
+#include "aviary/common/result.h"
+#include "aviary/k8s/client.h"
+#include "aviary/k8s/rest_config.h"
+#include "aviary/runtime/log.h"
+
+namespace aviary::server {
+
+class ReleaseApiListener {
+ public:
+  // namespace_: the one namespace the operator reconciles, "" for all.
+  ReleaseApiListener(k8s::Client& operatorClient, k8s::RestConfig operatorConfig, runtime::Logger& logger,
+                     std::string namespace_);
+  ~ReleaseApiListener();  // stops
+
+  // Binds "host:port" (see HttpServer::start for the forms and errors) and serves.
+  Status start(const std::string& address);
+  void stop();
+  int port() const;
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace aviary::server

@@ -1,0 +1,50 @@
+#include "aviary/server/release_api_listener.h"
+
+#include "aviary/server/release_api.h"
+
+namespace aviary::server {
+
+namespace {
+
+HttpServerOptions apiServerOptions() {
+  HttpServerOptions options;
+  // Each request waits on two reviews and a write to the API server.
+  options.threads = 4;
+  options.maxConnections = 64;
+  options.maxBodyBytes = 64 * 1024;  // a comment is at most 4 KiB (the CRD's limit)
+  return options;
+}
+
+}  // namespace
+
+class ReleaseApiListener::Impl {
+ public:
+  Impl(k8s::Client& operatorClient, k8s::RestConfig operatorConfig, runtime::Logger& logger, std::string namespace_)
+      : tokens_(approval::makeKubeTokenReviewer(operatorClient)),
+        access_(approval::makeKubeAccessReviewer(operatorClient)),
+        store_(makeKubeReleaseStore(operatorClient, std::move(operatorConfig))),
+        api_(*tokens_, *access_, *store_, logger, randomRequestIds(), std::move(namespace_)),
+        server_(apiServerOptions()) {
+    api_.install(server_);
+  }
+
+  approval::TokenReviewerPtr tokens_;
+  approval::AccessReviewerPtr access_;
+  ReleaseStorePtr store_;
+  ReleaseApi api_;
+  HttpServer server_;  // last: stopped (by its destructor) before what its routes use goes away
+};
+
+ReleaseApiListener::ReleaseApiListener(k8s::Client& operatorClient, k8s::RestConfig operatorConfig,
+                                       runtime::Logger& logger, std::string namespace_)
+    : impl_(std::make_unique<Impl>(operatorClient, std::move(operatorConfig), logger, std::move(namespace_))) {}
+
+ReleaseApiListener::~ReleaseApiListener() { stop(); }
+
+Status ReleaseApiListener::start(const std::string& address) { return impl_->server_.start(address); }
+
+void ReleaseApiListener::stop() { impl_->server_.stop(); }
+
+int ReleaseApiListener::port() const { return impl_->server_.port(); }
+
+}  // namespace aviary::server
