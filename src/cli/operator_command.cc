@@ -18,6 +18,7 @@
 
 #include "aviary/common/duration.h"
 #include "aviary/k8s/client.h"
+#include "aviary/k8s/kube_client.h"
 #include "aviary/runtime/controller.h"
 #include "aviary/runtime/informer.h"
 #include "aviary/runtime/leader_election.h"
@@ -26,6 +27,7 @@
 #include "aviary/runtime/work_queue.h"
 #include "aviary/server/health_endpoints.h"
 #include "aviary/server/http_server.h"
+#include "aviary/server/release_api_listener.h"
 #include "aviary/telemetry/metrics_registry.h"
 #include "aviary/telemetry/operator_metrics.h"
 #include "aviary/controller/approval_intake.h"
@@ -50,13 +52,15 @@ struct OperatorFlags {
   Duration renewDeadline = std::chrono::seconds(10);
   Duration retryPeriod = std::chrono::seconds(2);
   std::string healthAddr = "127.0.0.1:8080";
+  std::string apiAddr;  // "" = the release API (docs/http-api.md) is off
   runtime::LogLevel logLevel = runtime::LogLevel::Info;
 };
 
 constexpr const char* kUsage =
     "usage: aviary operator [--kubeconfig PATH] [--namespace NS] [--workers N] [--leader-elect]\n"
     "         [--leader-election-namespace NS] [--leader-election-id NAME] [--lease-duration 15s]\n"
-    "         [--renew-deadline 10s] [--retry-period 2s] [--health-addr HOST:PORT] [--log-level LEVEL]\n";
+    "         [--renew-deadline 10s] [--retry-period 2s] [--health-addr HOST:PORT] [--log-level LEVEL]\n"
+    "         [--api-addr HOST:PORT]\n";
 
 // Accepts "--flag value" and "--flag=value"; --leader-elect alone means true.
 Result<OperatorFlags> parseFlags(const std::vector<std::string>& args) {
@@ -77,7 +81,8 @@ Result<OperatorFlags> parseFlags(const std::vector<std::string>& args) {
     }
     static const std::set<std::string> kValueFlags = {
         "--kubeconfig", "--namespace", "--workers", "--leader-election-namespace", "--leader-election-id",
-        "--lease-duration", "--renew-deadline", "--retry-period", "--health-addr", "--log-level"};
+        "--lease-duration", "--renew-deadline", "--retry-period", "--health-addr", "--log-level",
+        "--api-addr"};
     if (!kValueFlags.count(name)) return bad("unknown flag " + name);
     std::string value;
     if (inlineValue) {
@@ -115,6 +120,8 @@ Result<OperatorFlags> parseFlags(const std::vector<std::string>& args) {
       ok = duration(flags.retryPeriod);
     } else if (name == "--health-addr") {
       flags.healthAddr = value;
+    } else if (name == "--api-addr") {
+      flags.apiAddr = value;
     } else if (name == "--log-level") {
       auto level = runtime::parseLogLevel(value);
       if (!level) return level.error();
@@ -166,15 +173,22 @@ std::string namespacedKey(const nlohmann::json& object, const std::string& name)
 
 class Operator {
  public:
-  Operator(OperatorFlags flags, k8s::Client& client, runtime::Logger& logger, runtime::ShutdownSignals& signals)
-      : flags_(std::move(flags)), client_(client), logger_(logger), signals_(signals), queue_(clock_),
-        metrics_(registry_, AVIARY_VERSION) {}
+  Operator(OperatorFlags flags, k8s::Client& client, k8s::RestConfig restConfig, runtime::Logger& logger,
+           runtime::ShutdownSignals& signals)
+      : flags_(std::move(flags)), client_(client), restConfig_(std::move(restConfig)), logger_(logger),
+        signals_(signals), queue_(clock_), metrics_(registry_, AVIARY_VERSION) {}
 
   int run() {
     startInformers();
     if (Status served = startHealthServer(); !served) {
       logger_.error("health endpoint not started", {{"addr", flags_.healthAddr}, {"error", served.error().describe()}});
       stopInformers();
+      return kExitFailure;
+    }
+    if (Status served = startReleaseApi(); !served) {
+      logger_.error("release API not started", {{"addr", flags_.apiAddr}, {"error", served.error().describe()}});
+      stopInformers();
+      server_.stop();
       return kExitFailure;
     }
     std::thread election;
@@ -191,6 +205,7 @@ class Operator {
       elector_->stop();  // after the drain: the Lease is released only once our writes are done
       election.join();
     }
+    if (releaseApi_) releaseApi_->stop();
     stopInformers();
     server_.stop();
     logger_.info("stopped", {{"lostLeadership", lostLeadership_.load()}});
@@ -241,6 +256,16 @@ class Operator {
       return server::Readiness{true, ""};
     });
     return server_.start(flags_.healthAddr);
+  }
+
+  // Every replica serves the release API, leader or not: its writes go to the API server, and the
+  // leader's reconcile acts on them. Off without --api-addr.
+  Status startReleaseApi() {
+    if (flags_.apiAddr.empty()) return okStatus();
+    releaseApi_ = std::make_unique<server::ReleaseApiListener>(client_, restConfig_, logger_, flags_.namespace_);
+    Status started = releaseApi_->start(flags_.apiAddr);
+    if (started) logger_.info("release API listening", {{"addr", flags_.apiAddr}, {"port", releaseApi_->port()}});
+    return started;
   }
 
   // Waits for the caches (so the first reconciles see every object), then starts the workers.
@@ -295,6 +320,7 @@ class Operator {
 
   OperatorFlags flags_;
   k8s::Client& client_;
+  k8s::RestConfig restConfig_;  // the operator's, for the release API's calls as each caller
   runtime::Logger& logger_;
   runtime::ShutdownSignals& signals_;
   SystemClock clock_;
@@ -302,6 +328,7 @@ class Operator {
   telemetry::MetricsRegistry registry_;
   telemetry::OperatorMetrics metrics_;
   server::HttpServer server_;
+  std::unique_ptr<server::ReleaseApiListener> releaseApi_;
   std::vector<std::unique_ptr<runtime::Informer>> informers_;
   runtime::Informer* releases_ = nullptr;
   runtime::Informer* approvals_ = nullptr;
@@ -329,14 +356,19 @@ int operatorCommand(const Invocation& call) {
   k8s::ClientOptions clientOptions;
   clientOptions.kubeconfigPath = flags->kubeconfig;
   clientOptions.userAgent = "aviary-operator/" AVIARY_VERSION;
-  auto client = k8s::makeClient(clientOptions);
+  auto restConfig = k8s::resolveRestConfig(clientOptions);
+  if (!restConfig) {
+    logger.error("no Kubernetes client", {{"error", restConfig.error().describe()}});
+    return kExitFailure;
+  }
+  auto client = k8s::makeClient(*restConfig, clientOptions);
   if (!client) {
     logger.error("no Kubernetes client", {{"error", client.error().describe()}});
     return kExitFailure;
   }
   logger.info("starting", {{"version", AVIARY_VERSION}, {"namespace", flags->namespace_.empty() ? "*" : flags->namespace_},
                            {"workers", flags->workers}, {"leaderElect", flags->leaderElect}});
-  Operator op(*flags, **client, logger, signals);
+  Operator op(*flags, **client, *restConfig, logger, signals);
   return op.run();
 }
 
