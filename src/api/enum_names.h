@@ -25,6 +25,8 @@ inline constexpr EnumName<Phase> kPhases[] = {
     {Phase::Paused, "Paused"},           {Phase::AwaitingApproval, "AwaitingApproval"},
     {Phase::Promoted, "Promoted"},       {Phase::RollingBack, "RollingBack"},
     {Phase::RolledBack, "RolledBack"},   {Phase::Invalid, "Invalid"}};
+inline constexpr EnumName<NotificationFormat> kNotificationFormats[] = {{NotificationFormat::Generic, "generic"},
+                                                                       {NotificationFormat::Slack, "slack"}};
 inline constexpr EnumName<Verdict> kVerdicts[] = {{Verdict::Pass, "Pass"},
                                                   {Verdict::Fail, "Fail"},
                                                   {Verdict::Inconclusive, "Inconclusive"},
@@ -36,6 +38,7 @@ inline std::span<const EnumName<CompareTest>> enumTable(CompareTest) { return kC
 inline std::span<const EnumName<Direction>> enumTable(Direction) { return kDirections; }
 inline std::span<const EnumName<Phase>> enumTable(Phase) { return kPhases; }
 inline std::span<const EnumName<Verdict>> enumTable(Verdict) { return kVerdicts; }
+inline std::span<const EnumName<NotificationFormat>> enumTable(NotificationFormat) { return kNotificationFormats; }
 
 template <class E>
 const char* enumName(E value) {

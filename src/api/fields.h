@@ -197,8 +197,10 @@ void fields(V& v, RollbackSpec& r) {
 
 template <class V>
 void fields(V& v, NotificationSpec& n) {
-  v.required("webhookUrl", n.webhookUrl);
-  v.optional("format", n.format, OneOf{{"json", "slack"}});
+  v.required("name", n.name);
+  v.optional("format", n.format);
+  v.optional("url", n.url);
+  v.optional("urlSecretRef", n.urlSecretRef);
 }
 
 template <class V>

@@ -1,4 +1,3 @@
-#include "api/field_path.h"
 #include "api/validate_parts.h"
 #include "aviary/api/validate.h"
 
@@ -44,11 +43,9 @@ FieldErrors validate(const ModelRelease& release) {
   findings.range("spec.service.port", spec.service.port, 1, 65535);
   if (spec.service.targetPort) findings.range("spec.service.targetPort", *spec.service.targetPort, 1, 65535);
   findings.atLeast("spec.progressDeadlineSeconds", spec.progressDeadlineSeconds, 1);
-  for (size_t i = 0; i < spec.notifications.size(); ++i) {
-    findings.httpUrl(detail::indexPath("spec.notifications", i) + ".webhookUrl", spec.notifications[i].webhookUrl);
-  }
   detail::validateStrategy(spec, findings);
   detail::validateAnalysis(spec.analysis, findings);
+  detail::validateNotifications(spec.notifications, findings);
   return errors;
 }
 

@@ -187,9 +187,15 @@ struct RollbackSpec {
   bool automatic = true;
 };
 
+enum class NotificationFormat { Generic, Slack };
+
+// A webhook that receives a POST on each phase change (docs/notifications.md). Exactly one of url /
+// urlSecretRef (validated).
 struct NotificationSpec {
-  std::string webhookUrl;
-  std::string format = "json";  // json | slack
+  std::string name;  // unique in the list; what logs and metrics say instead of the URL
+  NotificationFormat format = NotificationFormat::Generic;
+  std::optional<std::string> url;            // http(s); a URL that carries a token belongs in a Secret
+  std::optional<SecretKeyRef> urlSecretRef;  // Secret in the release's namespace holding the URL
 };
 
 struct ModelReleaseSpec {
@@ -313,6 +319,8 @@ const char* phaseName(Phase p);
 std::optional<Phase> parsePhase(const std::string& s);
 const char* verdictName(Verdict v);
 std::optional<Verdict> parseVerdict(const std::string& s);
+const char* notificationFormatName(NotificationFormat f);
+std::optional<NotificationFormat> parseNotificationFormat(const std::string& s);
 RouterKind routerKind(const TrafficRouting& routing);
 
 }  // namespace aviary::api

@@ -73,7 +73,9 @@ spec:
         threshold: {min: 1}
   rollback: {automatic: false}
   progressDeadlineSeconds: 300
-  notifications: [{webhookUrl: "https://hooks.example/x", format: slack}]
+  notifications:
+    - {name: team-slack, format: slack, urlSecretRef: {name: slack-webhook, key: url}}
+    - {name: audit, url: "https://audit.example/hooks/releases"}
 )";
 
 inline Json parseOne(const std::string& text) {

@@ -46,7 +46,14 @@ TEST(DecodeModelRelease, ReadsEveryField) {
   EXPECT_EQ(spec.analysis.gates[3].command->command[1], "{{version}}");
   EXPECT_FALSE(spec.rollback.automatic);
   EXPECT_EQ(spec.progressDeadlineSeconds, 300);
-  EXPECT_EQ(spec.notifications[0].format, "slack");
+  ASSERT_EQ(spec.notifications.size(), 2u);
+  EXPECT_EQ(spec.notifications[0].name, "team-slack");
+  EXPECT_EQ(spec.notifications[0].format, NotificationFormat::Slack);
+  EXPECT_FALSE(spec.notifications[0].url.has_value());
+  EXPECT_EQ(spec.notifications[0].urlSecretRef->name, "slack-webhook");
+  EXPECT_EQ(spec.notifications[0].urlSecretRef->key, "url");
+  EXPECT_EQ(spec.notifications[1].format, NotificationFormat::Generic) << "generic is the default";
+  EXPECT_EQ(spec.notifications[1].url, "https://audit.example/hooks/releases");
 }
 
 TEST(DecodeModelRelease, DefaultsComeFromTheTypes) {
@@ -175,7 +182,13 @@ INSTANTIATE_TEST_SUITE_P(
         DecodeCase{"WebhookMethod", {set("/spec/analysis/gates/2/webhook/method", "PUT")}, "spec.analysis.gates[2].webhook.method",
                    "must be one of GET, POST; got string \"PUT\""},
         DecodeCase{"NotificationFormat", {set("/spec/notifications/0/format", "xml")}, "spec.notifications[0].format",
-                   "must be one of json, slack; got string \"xml\""},
+                   "must be one of generic, slack; got string \"xml\""},
+        DecodeCase{"NotificationNameMissing", {remove("/spec/notifications/1/name")}, "spec.notifications[1].name",
+                   "required field is missing"},
+        DecodeCase{"NotificationSecretKeyMissing", {remove("/spec/notifications/0/urlSecretRef/key")},
+                   "spec.notifications[0].urlSecretRef.key", "required field is missing"},
+        DecodeCase{"NotificationOldFieldName", {set("/spec/notifications/1/webhookUrl", "https://x.example/")},
+                   "spec.notifications[1].webhookUrl", "unknown field"},
         DecodeCase{"AutomaticNotBool", {set("/spec/rollback/automatic", "yes")}, "spec.rollback.automatic", "must be a boolean, got string \"yes\""},
         DecodeCase{"LabelsNotStrings", {set("/metadata/labels/team", 1)}, "metadata.labels.team", "must be a string, got integer 1"}),
     [](const auto& info) { return std::string(info.param.name); });

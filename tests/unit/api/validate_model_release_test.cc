@@ -84,8 +84,21 @@ INSTANTIATE_TEST_SUITE_P(
         RuleCase{"PortZero", {set("/spec/service/port", 0)}, "spec.service.port", "must be between 1 and 65535, got 0"},
         RuleCase{"TargetPortHigh", {set("/spec/service/targetPort", 70000)}, "spec.service.targetPort", "must be between 1 and 65535, got 70000"},
         RuleCase{"DeadlineZero", {set("/spec/progressDeadlineSeconds", 0)}, "spec.progressDeadlineSeconds", "must be at least 1, got 0"},
-        RuleCase{"NotificationUrl", {set("/spec/notifications/0/webhookUrl", "hooks")}, "spec.notifications[0].webhookUrl",
-                 "must be an http:// or https:// URL with a host, got \"hooks\""}),
+        RuleCase{"NotificationUrl", {set("/spec/notifications/1/url", "hooks")}, "spec.notifications[1].url",
+                 "must be an http:// or https:// URL with a host, got \"hooks\""},
+        RuleCase{"NotificationUrlAndSecret", {set("/spec/notifications/1/urlSecretRef", Json::parse(R"({"name":"s","key":"url"})"))},
+                 "spec.notifications[1]", "must set exactly one of url, urlSecretRef (found url, urlSecretRef)"},
+        RuleCase{"NotificationNoUrl", {remove("/spec/notifications/1/url")}, "spec.notifications[1]",
+                 "must set exactly one of url, urlSecretRef (found none)"},
+        RuleCase{"NotificationName", {set("/spec/notifications/0/name", "Team Slack")}, "spec.notifications[0].name",
+                 "\"Team Slack\" is not a valid name (DNS-1123 label): must consist of lower case letters, digits and '-'"},
+        RuleCase{"NotificationDuplicateName", {set("/spec/notifications/1/name", "team-slack")}, "spec.notifications[1].name",
+                 "duplicate notification name \"team-slack\" (also spec.notifications[0])"},
+        RuleCase{"NotificationSecretName", {set("/spec/notifications/0/urlSecretRef/name", "Slack_Hook")},
+                 "spec.notifications[0].urlSecretRef.name",
+                 "\"Slack_Hook\" is not a valid name (DNS-1123 subdomain): must consist of lower case letters, digits and '-'"},
+        RuleCase{"NotificationSecretKeyEmpty", {set("/spec/notifications/0/urlSecretRef/key", "")},
+                 "spec.notifications[0].urlSecretRef.key", "must not be empty"}),
     [](const auto& info) { return std::string(info.param.name); });
 
 INSTANTIATE_TEST_SUITE_P(
