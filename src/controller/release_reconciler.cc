@@ -33,6 +33,10 @@ struct ReleaseReconciler::Pass {
   release::Plan plan;
   api::ModelReleaseStatus status;  // what is written
   int writes = 0;
+  // For aviary_rollback_reaction_seconds: when a failing measurement came back, and when the pass's
+  // last traffic-moving write was acknowledged.
+  std::optional<TimePoint> failedMeasurementAt;
+  std::optional<TimePoint> trafficMovedAt;
 };
 
 namespace {
@@ -66,6 +70,42 @@ std::optional<std::string> modelUriEnv(const Json& deployment) {
 Duration until(TimePoint at, TimePoint now) {
   return at > now ? std::chrono::duration_cast<Duration>(at - now) : Duration{0};
 }
+
+double secondsBetween(TimePoint from, TimePoint to) { return std::chrono::duration<double>(to - from).count(); }
+
+bool anyFailed(const std::vector<analysis::TakenMeasurement>& taken) {
+  return std::any_of(taken.begin(), taken.end(),
+                     [](const analysis::TakenMeasurement& t) { return t.measurement.verdict == api::Verdict::Fail; });
+}
+
+// Whether an action, once acknowledged, has moved traffic: a router's route write; with the replica
+// ratio the Deployment writes (the pods are the split); for blue-green (no router) the Services switch.
+bool movesTraffic(const release::Action& action, const traffic::Router* router, bool replicaRatio) {
+  if (replicaRatio) {
+    return std::holds_alternative<release::EnsureDeployment>(action) ||
+           std::holds_alternative<release::ScaleDeployment>(action) ||
+           std::holds_alternative<release::DeleteDeployment>(action);
+  }
+  if (router) return std::holds_alternative<release::SetTraffic>(action);
+  return std::holds_alternative<release::EnsureServices>(action);
+}
+
+// Observes the time a reconcile pass took into aviary_reconcile_duration_seconds, on every return path.
+class PassTimer {
+ public:
+  PassTimer(telemetry::OperatorMetrics* metrics, const Clock& clock)
+      : metrics_(metrics), clock_(clock), start_(clock.now()) {}
+  ~PassTimer() {
+    if (metrics_) metrics_->reconcileDuration.observe(secondsBetween(start_, clock_.now()));
+  }
+  PassTimer(const PassTimer&) = delete;
+  PassTimer& operator=(const PassTimer&) = delete;
+
+ private:
+  telemetry::OperatorMetrics* metrics_;
+  const Clock& clock_;
+  TimePoint start_;
+};
 
 }  // namespace
 
@@ -152,6 +192,7 @@ void ReleaseReconciler::observe(Pass& pass) {
   observed.analyses = std::move(stages.verdicts);
   pass.nextMeasurement = stages.nextDue;
   pass.taken = std::move(stages.taken);
+  if (anyFailed(pass.taken)) pass.failedMeasurementAt = deps_.clock.now();
 }
 
 // Plans; when the plan starts an analysis stage, runs its first measurement at once and plans again
@@ -169,6 +210,7 @@ void ReleaseReconciler::planWithAnalysis(Pass& pass) {
         pass.nextMeasurement = result.nextDue;
       }
       pass.taken.insert(pass.taken.end(), result.taken.begin(), result.taken.end());
+      if (!pass.failedMeasurementAt && anyFailed(result.taken)) pass.failedMeasurementAt = deps_.clock.now();
       started = true;
     }
     if (!started) return;
@@ -219,6 +261,7 @@ Status ReleaseReconciler::act(Pass& pass) {
                           release::describe(action), done.error().message);
       return done;
     }
+    if (movesTraffic(action, pass.router.get(), pass.replicaRatio)) pass.trafficMovedAt = deps_.clock.now();
   }
   return okStatus();
 }
@@ -288,10 +331,14 @@ void ReleaseReconciler::report(const Pass& pass) {
   }
   if (s.phase != before && (s.phase == api::Phase::RollingBack || (s.phase == api::Phase::RolledBack && before != api::Phase::RollingBack))) {
     m->rollbacks.withLabelSet({{"namespace", meta.namespace_}, {"release", meta.name}}).inc();
+    if (pass.failedMeasurementAt && pass.trafficMovedAt) {
+      m->rollbackReaction.observe(secondsBetween(*pass.failedMeasurementAt, *pass.trafficMovedAt));
+    }
   }
 }
 
 Result<runtime::ReconcileOutcome> ReleaseReconciler::reconcile(const std::string& key) {
+  PassTimer timer(deps_.metrics, deps_.clock);
   auto cached = deps_.releases.get(key);
   if (!cached.object) {
     auto [ns, name] = runtime::splitKey(key);

@@ -6,6 +6,10 @@ std::vector<double> reconcileDurationBuckets() {
   return {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5};
 }
 
+std::vector<double> rollbackReactionBuckets() {
+  return {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.15, 0.2, 0.25, 0.5, 1, 2.5, 5};
+}
+
 OperatorMetrics::OperatorMetrics(MetricsRegistry& registry, const std::string& version)
     : releaseInfo(registry.gauge("aviary_release_info",
                                  "Models and versions of a release; always 1.",
@@ -27,6 +31,10 @@ OperatorMetrics::OperatorMetrics(MetricsRegistry& registry, const std::string& v
       reconcileDuration(registry.histogram("aviary_reconcile_duration_seconds",
                                            "Time one reconcile pass took, in seconds.", {},
                                            reconcileDurationBuckets())),
+      rollbackReaction(registry.histogram("aviary_rollback_reaction_seconds",
+                                          "From a failing gate measurement received to the rollback's traffic write "
+                                          "acknowledged, in seconds.",
+                                          {}, rollbackReactionBuckets())),
       kubeRequests(registry.counter("aviary_kube_requests_total",
                                     "Requests made to the Kubernetes API server, by verb and HTTP status code.",
                                     {"verb", "code"}, {1'000})),

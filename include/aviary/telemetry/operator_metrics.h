@@ -41,6 +41,9 @@ struct OperatorMetrics {
   Counter& promotions;
   // Histogram, seconds, 0.0005 … 5.
   Histogram& reconcileDuration;
+  // Histogram, seconds, 0.001 … 5: from a failing gate measurement coming back to the rollback's
+  // traffic write acknowledged (both in the same reconcile pass).
+  Histogram& rollbackReaction;
   // Counter {verb, code}: verb is the HTTP method, with LIST and WATCH told apart from GET (as the API
   // server's apiserver_request_total does); code is the HTTP status, "0" when no answer came.
   Counter& kubeRequests;
@@ -60,5 +63,7 @@ struct OperatorMetrics {
 
 // The buckets of aviary_reconcile_duration_seconds: 0.5 ms to 5 s.
 std::vector<double> reconcileDurationBuckets();
+// The buckets of aviary_rollback_reaction_seconds: 1 ms to 5 s, finer around the 250 ms target.
+std::vector<double> rollbackReactionBuckets();
 
 }  // namespace aviary::telemetry

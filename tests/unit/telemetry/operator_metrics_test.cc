@@ -1,5 +1,7 @@
 #include "aviary/telemetry/operator_metrics.h"
 
+#include <algorithm>
+
 #include <gtest/gtest.h>
 
 namespace aviary::telemetry {
@@ -21,6 +23,27 @@ TEST(OperatorMetrics, ExportsTheContractNamesFromTheStart) {
   EXPECT_TRUE(contains(text, "aviary_reconcile_duration_seconds_bucket{le=\"5\"} 0\n"
                              "aviary_reconcile_duration_seconds_bucket{le=\"+Inf\"} 0\n"))
       << text;
+  EXPECT_TRUE(contains(text,
+                       "# TYPE aviary_rollback_reaction_seconds histogram\n"
+                       "aviary_rollback_reaction_seconds_bucket{le=\"0.001\"} 0\n"))
+      << text;
+}
+
+TEST(OperatorMetrics, RollbackReactionBucketsResolveTheTarget) {
+  MetricsRegistry registry;
+  OperatorMetrics metrics(registry, "dev");
+  // The design's target is 250 ms at p99: buckets on both sides of it, and 5 s at the top.
+  const auto& buckets = metrics.rollbackReaction.buckets();
+  EXPECT_EQ(buckets.front(), 0.001);
+  EXPECT_EQ(buckets.back(), 5);
+  EXPECT_NE(std::find(buckets.begin(), buckets.end(), 0.2), buckets.end());
+  EXPECT_NE(std::find(buckets.begin(), buckets.end(), 0.25), buckets.end());
+  metrics.rollbackReaction.observe(0.18);
+  std::string text = registry.render();
+  EXPECT_TRUE(contains(text, "aviary_rollback_reaction_seconds_bucket{le=\"0.15\"} 0\n"
+                             "aviary_rollback_reaction_seconds_bucket{le=\"0.2\"} 1\n"))
+      << text;
+  EXPECT_TRUE(contains(text, "aviary_rollback_reaction_seconds_count 1\n")) << text;
 }
 
 TEST(OperatorMetrics, FamiliesCarryTheContractLabels) {
@@ -44,6 +67,8 @@ TEST(OperatorMetrics, FamiliesCarryTheContractLabels) {
   EXPECT_EQ(m.reconcileDuration.name(), "aviary_reconcile_duration_seconds");
   EXPECT_EQ(m.reconcileDuration.buckets().front(), 0.0005);
   EXPECT_EQ(m.reconcileDuration.buckets().back(), 5);
+  EXPECT_EQ(m.rollbackReaction.name(), "aviary_rollback_reaction_seconds");
+  EXPECT_TRUE(m.rollbackReaction.labelNames().empty());
   EXPECT_EQ(m.kubeRequests.name(), "aviary_kube_requests_total");
   EXPECT_EQ(m.kubeRequests.labelNames(), (Names{"verb", "code"}));
   EXPECT_EQ(m.workqueueDepth.name(), "aviary_workqueue_depth");
