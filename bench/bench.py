@@ -1,0 +1,287 @@
+"""The benchmark driver behind bench/run.sh (method and results: docs/benchmarks.md).
+
+Runs `aviary operator` for a namespace of its own on the local cluster, creates N ModelReleases (every
+other one routed by a Gateway API HTTPRoute, the rest by replica ratio) and measures, in phases:
+  base      operator RSS before any release exists
+  create    N first releases to Promoted; RSS once settled → per-release memory
+  steps     10% of the releases walk a healthy canary (6 steps) → API writes per step
+  rollbacks rounds in which 10% progress at once, half of them with a version whose gate fails
+            → the operator's aviary_rollback_reaction_seconds
+  idle      everything settled: API writes over --idle-seconds
+Reconcile latency is the operator's aviary_reconcile_duration_seconds over create, steps and rollbacks.
+The last line printed is the RESULT line (its fields are a contract)."""
+import argparse
+import math
+import os
+import subprocess
+import sys
+import time
+import uuid
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+sys.path.insert(0, os.path.join(ROOT, "e2e"))
+
+from harness import Operator  # noqa: E402  the operator as a process, exactly as the e2e tests run it
+from test_canary import http_route, release  # noqa: E402
+
+import api_writes  # noqa: E402
+import gate_exporter  # noqa: E402
+import promtext  # noqa: E402
+from kube import ApiError, Kube, machine, parallel, resource_path, vm_rss_kib  # noqa: E402
+
+# A pause after each weight: the planner walks every step it can in one pass and writes the route once
+# for where the pass ends, so a setWeight followed at once by an analysis step would be measured (and
+# rolled back) before its weight ever reached the route.
+STEPS = [{"setWeight": 20}, {"pause": {"duration": "1s"}}, {"analysis": {"gates": ["error-ratio"]}},
+         {"setWeight": 60}, {"pause": {"duration": "1s"}}, {"setWeight": 100}]
+HEALTHY, FAILING = 0.0, 0.5
+QUIET_SECONDS = 5  # no operator write for this long (longer than a pause) = settled
+
+
+def log(message):
+    print(f"bench: {message}", flush=True)
+
+
+def ms(seconds):
+    return "nan" if seconds is None else f"{seconds * 1000:.1f}"
+
+
+class Bench:
+    def __init__(self, args):
+        self.args = args
+        self.run_id = uuid.uuid4().hex[:6]
+        self.ns = f"bench-{self.run_id}"
+        self.user = f"aviary-bench-{self.run_id}"
+        self.kube = Kube()
+        self.prometheus = os.environ["AVIARY_PROMETHEUS_URL"].rstrip("/")
+        self.names = [f"r{i:05d}" for i in range(args.releases)]
+        self.version = {name: 1 for name in self.names}  # the version each release was last asked for
+        self.writes = api_writes.WriteCounter(self.kube, self.user, self.run_id)
+        self.cleanups = []  # run last-in first-out by close()
+        self.operator = None
+        self.exporter = None
+
+    # ---- setup and teardown -----------------------------------------------------------------
+
+    def setup(self):
+        log(f"namespace {self.ns}, operator user {self.user}, machine {machine()}")
+        self.kube.create(resource_path("namespaces"), {"metadata": {"name": self.ns}})
+        if not self.args.keep:
+            self.cleanups.append(lambda: self.kube.delete(resource_path("namespaces", name=self.ns)))
+        binding = {"metadata": {"name": self.user},
+                   "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "cluster-admin"},
+                   "subjects": [{"apiGroup": "rbac.authorization.k8s.io", "kind": "User", "name": self.user}]}
+        self.kube.create(resource_path("clusterrolebindings"), binding)
+        self.cleanups.append(lambda: self.kube.delete(resource_path("clusterrolebindings", name=self.user)))
+        kubeconfig = subprocess.run([os.path.join(ROOT, "hack", "cluster.sh"), "user", self.user],
+                                    capture_output=True, text=True, check=True).stdout.strip().splitlines()[-1]
+        self.cleanups.append(lambda: self.remove_user_files(kubeconfig))
+        self.cleanups.append(self.writes.uninstall)
+        self.writes.install()
+        self.exporter = gate_exporter.GateExporter(os.environ["AVIARY_PROMETHEUS_TARGETS_DIR"], self.ns)
+        self.cleanups.append(self.exporter.close)
+        self.operator = Operator(f"--kubeconfig={kubeconfig}", namespace=self.ns)
+        self.cleanups.append(self.operator.stop)
+
+    def remove_user_files(self, kubeconfig):
+        pki = os.path.join(os.path.dirname(kubeconfig), "pki")
+        for path in (kubeconfig, os.path.join(pki, f"user-{self.user}.crt"), os.path.join(pki, f"user-{self.user}.key")):
+            if os.path.exists(path):
+                os.remove(path)
+
+    def close(self):
+        for cleanup in reversed(self.cleanups):
+            try:
+                cleanup()
+            except Exception as e:  # keep cleaning up
+                log(f"cleanup step failed: {e}")
+        if self.args.keep:
+            log(f"kept namespace {self.ns} (kubectl delete namespace {self.ns})")
+
+    # ---- observation ------------------------------------------------------------------------
+
+    def rss_kib(self):
+        return vm_rss_kib(self.operator.proc.pid)
+
+    def histogram(self, name):
+        return promtext.Histogram.parse(self.operator.metrics(), name)
+
+    def manifest(self, name, version):
+        routing = {"gatewayAPI": {"httpRoute": name}} if self.routed(name) else None
+        return release(name, version, STEPS, routing, replicas=1, scale_down="1s",
+                       analysis={"interval": "2s", "gates": [gate_exporter.gate(self.prometheus)]})
+
+    def routed(self, name):
+        return int(name[1:]) % 2 == 0
+
+    def wait_releases(self, expected, what, timeout):
+        """Until every release in expected (name → predicate(status)) has its spec observed and the
+        predicate holds."""
+        deadline = time.monotonic() + timeout
+        interval = max(1.0, len(self.names) / 2000)
+        last_report = time.monotonic()
+        while True:
+            items = self.kube.list_all(resource_path("modelreleases", self.ns))
+            pending, phases = [n for n in expected.keys() - {o["metadata"]["name"] for o in items}], {}
+            for obj in items:
+                name = obj["metadata"]["name"]
+                if name not in expected:
+                    continue
+                status = obj.get("status", {})
+                phases[status.get("phase")] = phases.get(status.get("phase"), 0) + 1
+                observed = status.get("observedGeneration") == obj["metadata"]["generation"]
+                if not (observed and expected[name](status)):
+                    pending.append(name)
+            if not pending:
+                return
+            now = time.monotonic()
+            if now > deadline:
+                raise AssertionError(f"{what}: {len(pending)} of {len(expected)} not there after {timeout:.0f}s "
+                                     f"(phases {phases}; first: {pending[:3]})\noperator log:\n{self.operator.tail(30)}")
+            if now - last_report > 15:
+                log(f"  {what}: {len(expected) - len(pending)}/{len(expected)} (phases {phases})")
+                last_report = now
+            time.sleep(interval)
+
+    def settle(self, timeout=600):
+        """Until the operator has written nothing for QUIET_SECONDS (delayed requeues included)."""
+        deadline = time.monotonic() + timeout
+        last, since = None, time.monotonic()
+        while time.monotonic() < deadline:
+            writes = sum(self.writes.read().values())
+            if writes != last:
+                last, since = writes, time.monotonic()
+            elif time.monotonic() - since >= QUIET_SECONDS:
+                return
+            time.sleep(1)
+        raise AssertionError(f"the operator kept writing for {timeout}s")
+
+    # ---- phases -----------------------------------------------------------------------------
+
+    def create(self):
+        routed = [n for n in self.names if self.routed(n)]
+        parallel(lambda n: self.kube.create(resource_path("httproutes", self.ns), http_route(n, [f"{n}-stable"])), routed)
+        parallel(lambda n: self.kube.create(resource_path("modelreleases", self.ns), self.manifest(n, 1)), self.names)
+        self.wait_releases({n: promoted(1) for n in self.names}, "first releases Promoted",
+                           timeout=300 + 0.6 * len(self.names))
+        self.settle()
+
+    def roll(self, names, failing, what):
+        """Starts a rollout of the next version on every release in names (the failing ones get a
+        version whose gate fails) and waits until each promoted or rolled back."""
+        next_version = {n: self.version[n] + 1 for n in names}
+        self.exporter.clear()
+        for n in names:
+            self.exporter.set(self.ns, n, next_version[n], FAILING if n in failing else HEALTHY)
+        self.exporter.wait_scraped(self.prometheus, self.ns)
+        parallel(lambda n: self.kube.merge_patch(resource_path("modelreleases", self.ns, n),
+                                                 {"spec": {"model": {"version": str(next_version[n])}}}), names)
+        self.version.update(next_version)
+        expected = {n: rolled_back(next_version[n]) if n in failing else promoted(next_version[n]) for n in names}
+        self.wait_releases(expected, what, timeout=180 + 0.3 * len(names))
+
+    def steps(self):
+        count = max(1, len(self.names) // 10)
+        names = self.names[:count]
+        before = self.writes.read()
+        before_all = api_writes.request_total_writes(self.writes.metrics_text())
+        self.roll(names, set(), f"healthy canaries ({count}) Promoted")
+        self.settle()
+        text = self.writes.metrics_text()
+        by_kind = api_writes.delta(self.writes.read(text), before)
+        all_clients = api_writes.delta(api_writes.request_total_writes(text), before_all)
+        steps = count * len(STEPS)
+        log(f"steps: {count} rollouts × {len(STEPS)} steps; operator writes by kind {by_kind}")
+        log(f"steps: apiserver_request_total writes on those resources by every client {all_clients}")
+        return sum(by_kind.values()) / steps
+
+    def rollbacks(self):
+        progressing = max(1, len(self.names) // 10)
+        per_round = math.ceil(progressing / 2)
+        rounds = max(1, math.ceil(self.args.rollbacks / per_round))
+        start = progressing % len(self.names)  # after the releases of the steps phase, where possible
+        triggered = 0
+        for r in range(rounds):
+            names = [self.names[(start + r * progressing + i) % len(self.names)] for i in range(progressing)]
+            failing = set(names[:per_round])
+            self.roll(names, failing, f"round {r + 1}/{rounds}: {len(failing)} rolled back, "
+                                      f"{len(names) - len(failing)} promoted")
+            triggered += len(failing)
+        self.settle()
+        reaction = self.histogram("aviary_rollback_reaction_seconds")
+        log(f"rollback reactions observed={int(reaction.count)} triggered={triggered} "
+            f"({rounds} rounds of {progressing} progressing releases)")
+        return reaction
+
+    def idle(self):
+        before = self.writes.read()
+        time.sleep(self.args.idle_seconds)
+        by_kind = api_writes.delta(self.writes.read(), before)
+        log(f"idle {self.args.idle_seconds}s: operator writes by kind {by_kind}")
+        return sum(by_kind.values())
+
+    def run(self):
+        started = time.monotonic()
+        self.setup()
+        time.sleep(2)
+        base = self.rss_kib()
+        reconcile_before = self.histogram("aviary_reconcile_duration_seconds")
+        log(f"base: RSS {base} KiB")
+
+        self.create()
+        at_n = self.rss_kib()
+        per_release = (at_n - base) / len(self.names)
+        log(f"create: {len(self.names)} releases Promoted and settled; RSS {at_n} KiB "
+            f"({per_release:.1f} KiB per release) at {time.monotonic() - started:.0f}s")
+
+        writes_per_step = self.steps()
+        log(f"steps: {writes_per_step:.2f} writes per step at {time.monotonic() - started:.0f}s")
+
+        reaction = self.rollbacks()
+        reconcile = self.histogram("aviary_reconcile_duration_seconds") - reconcile_before
+        log(f"reconcile passes {int(reconcile.count)}, mean {ms(reconcile.sum / max(reconcile.count, 1))} ms; "
+            f"quantiles interpolated between the histogram's buckets")
+
+        idle_writes = self.idle()
+        with open(f"/proc/{self.operator.proc.pid}/status") as f:
+            peak = next(line.split()[1] for line in f if line.startswith("VmHWM:"))
+        log(f"end: RSS {self.rss_kib()} KiB, peak {peak} KiB, operator log {self.operator.log.name}, "
+            f"{time.monotonic() - started:.0f}s in all, load {machine()['load']}")
+        return (f"RESULT releases={len(self.names)} rss_base_mib={base / 1024:.1f} per_release_kib={per_release:.1f} "
+                f"reconcile_p50_ms={ms(reconcile.quantile(0.5))} reconcile_p99_ms={ms(reconcile.quantile(0.99))} "
+                f"rollback_p99_ms={ms(reaction.quantile(0.99))} writes_per_step={writes_per_step:.2f} "
+                f"idle_writes={idle_writes}")
+
+
+def promoted(version):
+    return lambda s: s.get("phase") == "Promoted" and s.get("stableVersion") == str(version)
+
+
+def rolled_back(version):
+    return lambda s: s.get("phase") == "RolledBack" and s.get("rolledBackVersion") == str(version)
+
+
+def main():
+    parser = argparse.ArgumentParser(prog="bench/run.sh", description=__doc__.split("\n")[0])
+    parser.add_argument("--releases", type=int, required=True, help="how many ModelReleases (N)")
+    parser.add_argument("--idle-seconds", type=int, default=60, help="length of the idle-writes window")
+    parser.add_argument("--rollbacks", type=int, default=100, help="at least this many gate-triggered rollbacks")
+    parser.add_argument("--keep", action="store_true", help="leave the namespace and its releases")
+    args = parser.parse_args()
+    if args.releases < 1:
+        parser.error("--releases must be at least 1")
+    bench = Bench(args)
+    try:
+        result = bench.run()
+    except (AssertionError, ApiError) as e:
+        log(f"FAILED: {e}")
+        return 1
+    finally:
+        bench.close()
+    print(result, flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
