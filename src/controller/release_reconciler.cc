@@ -1,6 +1,8 @@
 #include "aviary/controller/release_reconciler.h"
 
 #include <algorithm>
+#include <cstdio>
+#include <random>
 
 #include "aviary/api/decode.h"
 #include "aviary/api/validate.h"
@@ -8,6 +10,7 @@
 #include "aviary/controller/approval_intake.h"
 #include "aviary/controller/merge_patch.h"
 #include "aviary/controller/observe.h"
+#include "aviary/notify/notification.h"
 #include "aviary/registry/outbox.h"
 #include "aviary/telemetry/operator_metrics.h"
 
@@ -16,6 +19,8 @@ namespace aviary::controller {
 using Json = nlohmann::json;
 
 struct ReleaseReconciler::Pass {
+  explicit Pass(runtime::Logger scoped) : log(std::move(scoped)) {}
+  runtime::Logger log;  // each line carries release, reconcile_id and phase
   std::string key;
   Json object;
   api::ModelRelease release;
@@ -255,8 +260,7 @@ Status ReleaseReconciler::act(Pass& pass) {
   for (const auto& action : pass.plan.actions) {
     auto done = actOne(pass, action);
     if (!done.ok()) {
-      deps_.logger.warn("action failed", {{"release", pass.key}, {"action", release::describe(action)},
-                                          {"error", done.error().describe()}});
+      pass.log.warn("action failed", {{"action", release::describe(action)}, {"error", done.error().describe()}});
       deps_.events.record(runtime::referenceTo(pass.object), runtime::EventType::Warning, "ActionFailed",
                           release::describe(action), done.error().message);
       return done;
@@ -275,11 +279,11 @@ void ReleaseReconciler::drainRegistry(Pass& pass) {
   }
   auto drained = registry::drainOutbox(outbox, pass.release.spec.model.name, *pass.registry, pass.now);
   for (const auto& record : drained.acknowledged) {
-    deps_.logger.info("recorded in the model registry", {{"release", pass.key}, {"event", record.event},
-                                                         {"version", record.version}, {"key", record.key}});
+    pass.log.info("recorded in the model registry",
+                  {{"event", record.event}, {"version", record.version}, {"key", record.key}});
   }
   if (!drained.lastError.empty()) {
-    deps_.logger.warn("model registry write failed; will retry", {{"release", pass.key}, {"error", drained.lastError}});
+    pass.log.warn("model registry write failed; will retry", {{"error", drained.lastError}});
   }
   pass.registryRetryAt = drained.retryAt;
 }
@@ -337,6 +341,37 @@ void ReleaseReconciler::report(const Pass& pass) {
   }
 }
 
+// A phase change this pass wrote to status: logged, and handed to the notifier, which delivers on its
+// own thread. Notifying only what this pass wrote keeps a restarted operator from announcing again
+// what its predecessor wrote.
+void ReleaseReconciler::announcePhaseChange(Pass& pass) {
+  auto change = notify::phaseChange(pass.release, pass.status, pass.now);
+  if (!change) return;
+  pass.log = pass.log.with({{"phase", api::phaseName(change->phase)}});
+  pass.log.info("phase changed", {{"previousPhase", api::phaseName(change->previousPhase)},
+                                  {"version", change->version}, {"message", change->message}});
+  if (!deps_.notifier) return;
+  // A spec whose notifications are malformed cannot say where to post; the operator-wide webhooks
+  // still hear that the release is Invalid.
+  const auto& errors = pass.observed.specErrors;
+  const bool destinationsValid = std::none_of(errors.begin(), errors.end(), [](const api::FieldError& e) {
+    return e.path.rfind("spec.notifications", 0) == 0;
+  });
+  deps_.notifier->notify(*change, destinationsValid ? pass.release.spec.notifications
+                                                    : std::vector<api::NotificationSpec>{});
+}
+
+ReleaseReconciler::ReleaseReconciler(ReconcilerDeps deps) : deps_(deps) {
+  // Random per process, so ids stay unique across restarts and replicas; the counter orders a process's passes.
+  char prefix[16];
+  std::snprintf(prefix, sizeof prefix, "%08x", static_cast<unsigned>(std::random_device{}()));
+  reconcileIdPrefix_ = prefix;
+}
+
+std::string ReleaseReconciler::nextReconcileId() {
+  return reconcileIdPrefix_ + "-" + std::to_string(++reconciles_);
+}
+
 Result<runtime::ReconcileOutcome> ReleaseReconciler::reconcile(const std::string& key) {
   PassTimer timer(deps_.metrics, deps_.clock);
   auto cached = deps_.releases.get(key);
@@ -348,13 +383,14 @@ Result<runtime::ReconcileOutcome> ReleaseReconciler::reconcile(const std::string
   // The cache has not caught up with our own last status write: acting now would act on our past.
   if (!cached.upToDate) return runtime::ReconcileOutcome{Duration{200}};
 
-  Pass pass;
+  Pass pass(deps_.logger.with({{"release", key}, {"reconcile_id", nextReconcileId()}}));
   pass.key = key;
   pass.object = *cached.object;
   pass.now = deps_.clock.now();
   if (pass.object["metadata"].contains("deletionTimestamp")) return runtime::ReconcileOutcome{};  // owned objects are garbage-collected
 
   observe(pass);
+  pass.log = pass.log.with({{"phase", api::phaseName(pass.release.status.phase)}});
   planWithAnalysis(pass);
   auto acted = act(pass);
   if (!acted.ok()) return acted.error();
@@ -370,6 +406,7 @@ Result<runtime::ReconcileOutcome> ReleaseReconciler::reconcile(const std::string
   auto written = writeStatus(pass);
   if (!written.ok()) return written.error();
   report(pass);
+  announcePhaseChange(pass);
 
   runtime::ReconcileOutcome outcome;
   outcome.requeueAfter = pass.plan.requeueAfter;
@@ -378,8 +415,7 @@ Result<runtime::ReconcileOutcome> ReleaseReconciler::reconcile(const std::string
     Duration wait = until(*at, pass.now);
     if (!outcome.requeueAfter || wait < *outcome.requeueAfter) outcome.requeueAfter = wait;
   }
-  deps_.logger.debug("reconciled", {{"release", key}, {"phase", api::phaseName(pass.status.phase)},
-                                    {"actions", pass.plan.actions.size()}, {"writes", pass.writes}});
+  pass.log.debug("reconciled", {{"actions", pass.plan.actions.size()}, {"writes", pass.writes}});
   return outcome;
 }
 

@@ -6,6 +6,8 @@
 // Thread-safety: reconcile() may run concurrently for different keys (the work queue never hands one
 // key to two workers).
 
+#include <atomic>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <mutex>
@@ -17,6 +19,7 @@
 #include "aviary/common/clock.h"
 #include "aviary/common/result.h"
 #include "aviary/k8s/client.h"
+#include "aviary/notify/notifier.h"
 #include "aviary/registry/model_registry.h"
 #include "aviary/release/actions.h"
 #include "aviary/release/planner.h"
@@ -50,6 +53,7 @@ struct ReconcilerDeps {
   const Clock& clock;
   runtime::Logger& logger;
   telemetry::OperatorMetrics* metrics = nullptr;
+  notify::Notifier* notifier = nullptr;  // told of each phase change a pass writes; none = not notified
 };
 
 // Index name the deployments informer must carry (runtime::labelIndex(api::kReleaseLabel)).
@@ -57,7 +61,7 @@ inline constexpr const char* kReleaseIndex = "release";
 
 class ReleaseReconciler final : public runtime::Reconciler {
  public:
-  explicit ReleaseReconciler(ReconcilerDeps deps) : deps_(deps) {}
+  explicit ReleaseReconciler(ReconcilerDeps deps);
   Result<runtime::ReconcileOutcome> reconcile(const std::string& key) override;
 
  private:
@@ -69,11 +73,16 @@ class ReleaseReconciler final : public runtime::Reconciler {
   void drainRegistry(Pass& pass);
   Status writeStatus(Pass& pass);
   void report(const Pass& pass);
+  void announcePhaseChange(Pass& pass);
+  // Unique per reconcile pass ("<random per process>-<counter>"): the reconcile_id of its log lines.
+  std::string nextReconcileId();
   std::optional<std::string> modelUri(Pass& pass, const std::string& version);
 
   ReconcilerDeps deps_;
   std::mutex uriMutex_;
   std::map<std::string, std::string> modelUris_;  // "<registry>/<model>/<version>" → source (immutable)
+  std::string reconcileIdPrefix_;
+  std::atomic<uint64_t> reconciles_{0};
 };
 
 }  // namespace aviary::controller
