@@ -1,8 +1,11 @@
 """The operator's HTTP API (docs/http-api.md) end to end: callers authenticate with a service-account
 token (TokenReview), are authorized by RBAC (SubjectAccessReview), and their approval or request is
 written with their own token, so the API server's RBAC and admission judge them as well."""
+import http.client
 import json
 import socket
+import ssl
+import subprocess
 import urllib.error
 import urllib.request
 
@@ -15,13 +18,19 @@ APPROVAL_STEPS = [{"setWeight": 50}, {"approval": {}}, {"setWeight": 100}]
 PAUSE_STEPS = [{"setWeight": 25}, {"pause": {}}, {"setWeight": 100}]
 
 
-@pytest.fixture
-def api(namespace):
+def api_operator(namespace, *tls_args, scheme="http", tls_context=None):
     """An operator for the namespace serving the release API on a port of its own."""
     port = free_port()
-    op = Operator(f"--api-addr=127.0.0.1:{port}", namespace=namespace)
-    op.api_port = port
+    op = Operator(f"--api-addr=127.0.0.1:{port}", *tls_args, namespace=namespace)
+    op.api_url = f"{scheme}://127.0.0.1:{port}"
+    op.tls_context = tls_context
     wait_for("release API listening", lambda: port_open(port), timeout=10)
+    return op
+
+
+@pytest.fixture
+def api(namespace):
+    op = api_operator(namespace)
     yield op
     op.stop()
 
@@ -36,14 +45,14 @@ def port_open(port):
 
 def post(api, namespace, name, action, token=None, body=None):
     """(status, JSON answer) of POST /api/v1/namespaces/{namespace}/modelreleases/{name}/{action}."""
-    url = f"http://127.0.0.1:{api.api_port}/api/v1/namespaces/{namespace}/modelreleases/{name}/{action}"
+    url = f"{api.api_url}/api/v1/namespaces/{namespace}/modelreleases/{name}/{action}"
     headers = {"Content-Type": "application/json"}
     if token:
         headers["Authorization"] = f"Bearer {token}"
     data = json.dumps(body).encode() if body is not None else b""
     req = urllib.request.Request(url, data=data, method="POST", headers=headers)
     try:
-        with urllib.request.urlopen(req, timeout=30) as r:
+        with urllib.request.urlopen(req, timeout=30, context=api.tls_context) as r:
             return r.status, json.loads(r.read())
     except urllib.error.HTTPError as e:
         return e.code, json.loads(e.read() or b"{}")
@@ -187,3 +196,25 @@ def test_an_unknown_release_is_404(namespace, api):
         assert status == 404 and f"serves namespace {namespace} only" in answer["error"], answer
     finally:
         kubectl("delete", "namespace", other, "--wait=false", check=False)
+
+
+def test_the_api_speaks_https_with_a_certificate(namespace, tmp_path):
+    cert, key = str(tmp_path / "api.crt"), str(tmp_path / "api.key")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                    "-days", "1", "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1",
+                    "-keyout", key, "-out", cert], check=True, capture_output=True)
+    op = api_operator(namespace, f"--api-tls-cert={cert}", f"--api-tls-key={key}", scheme="https",
+                      tls_context=ssl.create_default_context(cafile=cert))
+    try:
+        manager = service_account(namespace, "manager")
+        release_manager(namespace, "manager")
+        status, answer = post(op, namespace, "ghost", "approve", manager)
+        assert status == 404 and "not found" in answer["error"], answer
+        status, answer = post(op, namespace, "ghost", "approve")
+        assert status == 401, answer
+        plain = op.api_url.replace("https://", "http://")
+        with pytest.raises((OSError, http.client.HTTPException)):  # no HTTP answer on the TLS port
+            urllib.request.urlopen(urllib.request.Request(f"{plain}/api/v1/namespaces/{namespace}/modelreleases/x/abort",
+                                                          data=b"", method="POST"), timeout=10)
+    finally:
+        op.stop()

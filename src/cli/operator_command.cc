@@ -53,6 +53,8 @@ struct OperatorFlags {
   Duration retryPeriod = std::chrono::seconds(2);
   std::string healthAddr = "127.0.0.1:8080";
   std::string apiAddr;  // "" = the release API (docs/http-api.md) is off
+  std::string apiTlsCert;  // with apiTlsKey: the release API speaks HTTPS
+  std::string apiTlsKey;
   runtime::LogLevel logLevel = runtime::LogLevel::Info;
 };
 
@@ -60,7 +62,7 @@ constexpr const char* kUsage =
     "usage: aviary operator [--kubeconfig PATH] [--namespace NS] [--workers N] [--leader-elect]\n"
     "         [--leader-election-namespace NS] [--leader-election-id NAME] [--lease-duration 15s]\n"
     "         [--renew-deadline 10s] [--retry-period 2s] [--health-addr HOST:PORT] [--log-level LEVEL]\n"
-    "         [--api-addr HOST:PORT]\n";
+    "         [--api-addr HOST:PORT] [--api-tls-cert FILE --api-tls-key FILE]\n";
 
 // Accepts "--flag value" and "--flag=value"; --leader-elect alone means true.
 Result<OperatorFlags> parseFlags(const std::vector<std::string>& args) {
@@ -82,7 +84,7 @@ Result<OperatorFlags> parseFlags(const std::vector<std::string>& args) {
     static const std::set<std::string> kValueFlags = {
         "--kubeconfig", "--namespace", "--workers", "--leader-election-namespace", "--leader-election-id",
         "--lease-duration", "--renew-deadline", "--retry-period", "--health-addr", "--log-level",
-        "--api-addr"};
+        "--api-addr", "--api-tls-cert", "--api-tls-key"};
     if (!kValueFlags.count(name)) return bad("unknown flag " + name);
     std::string value;
     if (inlineValue) {
@@ -122,6 +124,10 @@ Result<OperatorFlags> parseFlags(const std::vector<std::string>& args) {
       flags.healthAddr = value;
     } else if (name == "--api-addr") {
       flags.apiAddr = value;
+    } else if (name == "--api-tls-cert") {
+      flags.apiTlsCert = value;
+    } else if (name == "--api-tls-key") {
+      flags.apiTlsKey = value;
     } else if (name == "--log-level") {
       auto level = runtime::parseLogLevel(value);
       if (!level) return level.error();
@@ -129,6 +135,8 @@ Result<OperatorFlags> parseFlags(const std::vector<std::string>& args) {
     }
     if (!ok) return ok.error();
   }
+  if (flags.apiTlsCert.empty() != flags.apiTlsKey.empty()) return bad("--api-tls-cert and --api-tls-key go together");
+  if (!flags.apiTlsCert.empty() && flags.apiAddr.empty()) return bad("--api-tls-cert needs --api-addr");
   if (!(flags.retryPeriod < flags.renewDeadline && flags.renewDeadline < flags.leaseDuration)) {
     return bad("want --retry-period < --renew-deadline < --lease-duration");
   }
@@ -262,9 +270,13 @@ class Operator {
   // leader's reconcile acts on them. Off without --api-addr.
   Status startReleaseApi() {
     if (flags_.apiAddr.empty()) return okStatus();
-    releaseApi_ = std::make_unique<server::ReleaseApiListener>(client_, restConfig_, logger_, flags_.namespace_);
+    std::optional<server::HttpServerTls> tls;
+    if (!flags_.apiTlsCert.empty()) tls = server::HttpServerTls{flags_.apiTlsCert, flags_.apiTlsKey};
+    releaseApi_ = std::make_unique<server::ReleaseApiListener>(client_, restConfig_, logger_, flags_.namespace_, tls);
     Status started = releaseApi_->start(flags_.apiAddr);
-    if (started) logger_.info("release API listening", {{"addr", flags_.apiAddr}, {"port", releaseApi_->port()}});
+    if (started) {
+      logger_.info("release API listening", {{"addr", flags_.apiAddr}, {"port", releaseApi_->port()}, {"tls", tls.has_value()}});
+    }
     return started;
   }
 

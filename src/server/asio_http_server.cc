@@ -1,13 +1,19 @@
 // HttpServer over Boost.Asio: one acceptor, connections served on `threads` worker threads, each
-// connection's operations serialized on its own strand. The only file that includes Boost.Asio.
+// connection's operations serialized on its own strand; HTTPS through Boost.Asio's OpenSSL stream when
+// options.tls is set. The only file that includes Boost.Asio.
 
 #include <atomic>
+#include <cerrno>
 #include <charconv>
+#include <cstdio>
+#include <cstring>
 #include <strings.h>
 #include <thread>
+#include <type_traits>
 #include <utility>  // Boost 1.74's asio/awaitable.hpp uses std::exchange without including it
 
 #include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
 
 #include "aviary/server/http_server.h"
 #include "server/http_message.h"
@@ -17,8 +23,37 @@ namespace aviary::server {
 namespace {
 
 namespace asio = boost::asio;
+namespace ssl = boost::asio::ssl;
 using asio::ip::tcp;
 using ErrorCodeT = boost::system::error_code;
+using TlsStream = ssl::stream<tcp::socket>;
+
+tcp::socket& tcpOf(tcp::socket& socket) { return socket; }
+tcp::socket& tcpOf(TlsStream& stream) { return stream.next_layer(); }
+
+// TLS 1.2 and later, with the certificate chain and key read now (so a bad file fails start()).
+Result<std::unique_ptr<ssl::context>> tlsContext(const HttpServerTls& tls) {
+  // OpenSSL's own message for a missing file is often just "asio.ssl error": say which file and why.
+  for (const std::string* file : {&tls.certificateFile, &tls.privateKeyFile}) {
+    if (std::FILE* readable = std::fopen(file->c_str(), "r")) {
+      std::fclose(readable);
+    } else {
+      return makeError(ErrorCode::InvalidSpec, "cannot read " + *file + " (TLS): " + std::strerror(errno));
+    }
+  }
+  auto context = std::make_unique<ssl::context>(ssl::context::tls_server);
+  try {
+    context->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
+                         ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 | ssl::context::single_dh_use);
+    context->use_certificate_chain_file(tls.certificateFile);
+    context->use_private_key_file(tls.privateKeyFile, ssl::context::pem);
+  } catch (const boost::system::system_error& e) {
+    return makeError(ErrorCode::InvalidSpec, "cannot load the TLS certificate " + tls.certificateFile + " and key " +
+                                                 tls.privateKeyFile + " (want a PEM chain and its private key): " +
+                                                 e.code().message());
+  }
+  return context;
+}
 
 struct HostPort {
   std::string host;
@@ -71,6 +106,7 @@ class HttpServer::Impl {
   Router router_;
   const HttpServerOptions options_;
   std::atomic<std::size_t> connections_{0};
+  std::unique_ptr<ssl::context> tls_;  // set while running with options_.tls
   std::unique_ptr<asio::io_context> io_;
   std::unique_ptr<tcp::acceptor> acceptor_;
   std::vector<std::thread> threads_;
@@ -81,25 +117,43 @@ namespace {
 
 // One client connection: read a head, maybe a body, dispatch, write, and again while kept alive.
 // Every step runs on the connection's strand; the shared_ptr held by the pending operation keeps it
-// alive, and it closes when none is pending.
-class Connection : public std::enable_shared_from_this<Connection> {
+// alive, and it closes when none is pending. Stream: tcp::socket, or TlsStream (then `tls` is the
+// ssl::context and the TLS handshake comes first).
+template <class Stream>
+class Connection : public std::enable_shared_from_this<Connection<Stream>> {
+  static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
+
  public:
-  Connection(tcp::socket socket, Router& router, const HttpServerOptions& options, std::atomic<std::size_t>& count)
-      : socket_(std::move(socket)),
+  template <class... Tls>
+  Connection(tcp::socket socket, Router& router, const HttpServerOptions& options, std::atomic<std::size_t>& count,
+             Tls&... tls)
+      : socket_(std::move(socket), tls...),
         timer_(socket_.get_executor()),
         buffer_(options.maxHeaderBytes + options.maxBodyBytes),
         router_(router),
         options_(options),
         count_(count) {
     ErrorCodeT ignored;
-    tcp::endpoint peer = socket_.remote_endpoint(ignored);
+    tcp::endpoint peer = tcpOf(socket_).remote_endpoint(ignored);
     if (!ignored) remoteAddress_ = peer.address().to_string() + ":" + std::to_string(peer.port());
   }
   ~Connection() { count_.fetch_sub(1); }
 
-  void start() { readHead(); }
+  void start() {
+    if constexpr (kTls) {
+      armTimer();  // a client that connects and never finishes the handshake is closed like an idle one
+      socket_.async_handshake(ssl::stream_base::server, [self = this->shared_from_this()](const ErrorCodeT& ec) {
+        if (ec) return self->close();
+        self->readHead();
+      });
+    } else {
+      readHead();
+    }
+  }
 
  private:
+  using std::enable_shared_from_this<Connection<Stream>>::shared_from_this;
+
   void armTimer() {
     timer_.expires_after(options_.idleTimeout);
     timer_.async_wait([self = shared_from_this()](const ErrorCodeT& ec) {
@@ -193,9 +247,14 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // the client may lose the answer with it; so stop sending, and read until the client closes or the
   // timer armed by finish() runs out.
   void lingeringClose() {
+    if constexpr (kTls) {
+      // close_notify, then the client's, within the timer armed by finish().
+      socket_.async_shutdown([self = shared_from_this()](const ErrorCodeT&) { self->close(); });
+      return;
+    }
     ErrorCodeT ignored;
-    socket_.shutdown(tcp::socket::shutdown_send, ignored);
-    socket_.async_read_some(asio::buffer(drain_), [self = shared_from_this()](const ErrorCodeT& ec, std::size_t) {
+    tcpOf(socket_).shutdown(tcp::socket::shutdown_send, ignored);
+    tcpOf(socket_).async_read_some(asio::buffer(drain_), [self = shared_from_this()](const ErrorCodeT& ec, std::size_t) {
       if (ec) return self->close();
       self->lingeringClose();
     });
@@ -204,11 +263,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void close() {
     ErrorCodeT ignored;
     timer_.cancel();
-    socket_.shutdown(tcp::socket::shutdown_both, ignored);
-    socket_.close(ignored);
+    tcpOf(socket_).shutdown(tcp::socket::shutdown_both, ignored);
+    tcpOf(socket_).close(ignored);
   }
 
-  tcp::socket socket_;
+  Stream socket_;
   asio::steady_timer timer_;
   asio::streambuf buffer_;
   Router& router_;
@@ -228,6 +287,12 @@ Status HttpServer::Impl::start(const std::string& address) {
   if (io_) return makeError(ErrorCode::Conflict, "server already running");
   Result<HostPort> hostPort = splitAddress(address);
   if (!hostPort) return hostPort.error();
+  std::unique_ptr<ssl::context> tls;
+  if (options_.tls) {
+    auto context = tlsContext(*options_.tls);
+    if (!context) return context.error();
+    tls = std::move(context).value();
+  }
 
   auto io = std::make_unique<asio::io_context>();
   auto acceptor = std::make_unique<tcp::acceptor>(*io);
@@ -249,6 +314,7 @@ Status HttpServer::Impl::start(const std::string& address) {
 
   io_ = std::move(io);
   acceptor_ = std::move(acceptor);
+  tls_ = std::move(tls);
   port_ = acceptor_->local_endpoint().port();
   accept();
   for (std::size_t i = 0; i < std::max<std::size_t>(1, options_.threads); ++i) {
@@ -266,7 +332,11 @@ void HttpServer::Impl::accept() {
         ErrorCodeT ignored;
         socket.close(ignored);
       } else {
-        std::make_shared<Connection>(std::move(socket), router_, options_, connections_)->start();
+        if (tls_) {
+          std::make_shared<Connection<TlsStream>>(std::move(socket), router_, options_, connections_, *tls_)->start();
+        } else {
+          std::make_shared<Connection<tcp::socket>>(std::move(socket), router_, options_, connections_)->start();
+        }
       }
     }
     accept();
@@ -281,6 +351,7 @@ void HttpServer::Impl::stop() {
   acceptor_.reset();
   // Destroying the context destroys the pending operations, and with them the connections they own.
   io_.reset();
+  tls_.reset();
   port_ = 0;
 }
 

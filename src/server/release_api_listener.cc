@@ -6,8 +6,9 @@ namespace aviary::server {
 
 namespace {
 
-HttpServerOptions apiServerOptions() {
+HttpServerOptions apiServerOptions(std::optional<HttpServerTls> tls) {
   HttpServerOptions options;
+  options.tls = std::move(tls);
   // Each request waits on two reviews and a write to the API server.
   options.threads = 4;
   options.maxConnections = 64;
@@ -19,12 +20,13 @@ HttpServerOptions apiServerOptions() {
 
 class ReleaseApiListener::Impl {
  public:
-  Impl(k8s::Client& operatorClient, k8s::RestConfig operatorConfig, runtime::Logger& logger, std::string namespace_)
+  Impl(k8s::Client& operatorClient, k8s::RestConfig operatorConfig, runtime::Logger& logger, std::string namespace_,
+       std::optional<HttpServerTls> tls)
       : tokens_(approval::makeKubeTokenReviewer(operatorClient)),
         access_(approval::makeKubeAccessReviewer(operatorClient)),
         store_(makeKubeReleaseStore(operatorClient, std::move(operatorConfig))),
         api_(*tokens_, *access_, *store_, logger, randomRequestIds(), std::move(namespace_)),
-        server_(apiServerOptions()) {
+        server_(apiServerOptions(std::move(tls))) {
     api_.install(server_);
   }
 
@@ -36,8 +38,10 @@ class ReleaseApiListener::Impl {
 };
 
 ReleaseApiListener::ReleaseApiListener(k8s::Client& operatorClient, k8s::RestConfig operatorConfig,
-                                       runtime::Logger& logger, std::string namespace_)
-    : impl_(std::make_unique<Impl>(operatorClient, std::move(operatorConfig), logger, std::move(namespace_))) {}
+                                       runtime::Logger& logger, std::string namespace_,
+                                       std::optional<HttpServerTls> tls)
+    : impl_(std::make_unique<Impl>(operatorClient, std::move(operatorConfig), logger, std::move(namespace_),
+                                   std::move(tls))) {}
 
 ReleaseApiListener::~ReleaseApiListener() { stop(); }
 

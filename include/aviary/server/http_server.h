@@ -7,7 +7,7 @@
 // An unknown path answers 404, a known path with another method 405 (with Allow), a handler that
 // throws 500 with a JSON error body; every error body is JSON: {"error": "...", ...}.
 //
-// The server speaks HTTP/1.1 with keep-alive and Content-Length bodies (Expect: 100-continue
+// The server speaks HTTP/1.1 (over TLS when HttpServerOptions::tls is set) with keep-alive and Content-Length bodies (Expect: 100-continue
 // honoured); chunked request bodies are refused with 411, oversized heads with 431 and bodies with 413.
 // Handlers run on the server's worker threads (HttpServerOptions::threads), so a handler may block
 // only as long as a client may wait.
@@ -26,6 +26,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "aviary/common/result.h"
@@ -66,6 +67,13 @@ struct HttpResponse {
 
 using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;
 
+// HTTPS: the files are read by start() (InvalidSpec when they cannot be loaded); restart the server
+// to take up a renewed certificate. TLS 1.2 or later.
+struct HttpServerTls {
+  std::string certificateFile;  // PEM: the server's certificate, then any intermediates
+  std::string privateKeyFile;   // PEM
+};
+
 struct HttpServerOptions {
   std::size_t threads = 2;                 // worker threads serving connections and running handlers
   std::size_t maxConnections = 256;        // further connections are closed at once
@@ -73,6 +81,7 @@ struct HttpServerOptions {
   std::size_t maxBodyBytes = 1024 * 1024;
   // A connection idle (or slow to send one request) this long is closed.
   std::chrono::milliseconds idleTimeout{30'000};
+  std::optional<HttpServerTls> tls;  // unset: plain HTTP
 };
 
 class HttpServer {

@@ -33,7 +33,7 @@ size_t appendHeader(char* data, size_t size, size_t count, void* out) {
 
 }  // namespace
 
-Client::Client() : curl_(curl_easy_init()) {}
+Client::Client(std::string caFile) : curl_(curl_easy_init()), caFile_(std::move(caFile)) {}
 Client::~Client() { curl_easy_cleanup(static_cast<CURL*>(curl_)); }
 
 Reply Client::call(const std::string& method, const std::string& url, const std::string& body,
@@ -58,6 +58,7 @@ Reply Client::call(const std::string& method, const std::string& url, const std:
   curl_easy_setopt(curl, CURLOPT_HEADERDATA, &reply.headers);
   curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, 10'000L);
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  if (!caFile_.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, caFile_.c_str());
   CURLcode code = curl_easy_perform(curl);
   curl_slist_free_all(list);
   if (code != CURLE_OK) {

@@ -16,7 +16,8 @@ struct Reply {
 
 class Client {
  public:
-  Client();
+  // caFile: the PEM bundle that verifies an https:// server ("" = the system's).
+  explicit Client(std::string caFile = "");
   ~Client();
   Client(const Client&) = delete;
   Client& operator=(const Client&) = delete;
@@ -28,6 +29,7 @@ class Client {
 
  private:
   void* curl_;
+  std::string caFile_;
   long connects_ = 0;
 };
 
