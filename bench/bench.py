@@ -25,10 +25,11 @@ sys.path.insert(0, os.path.join(ROOT, "e2e"))
 from harness import Operator  # noqa: E402  the operator as a process, exactly as the e2e tests run it
 from test_canary import http_route, release  # noqa: E402
 
-import api_writes  # noqa: E402
+import api_requests  # noqa: E402
+import capacity  # noqa: E402
 import gate_exporter  # noqa: E402
 import promtext  # noqa: E402
-from kube import ApiError, Kube, machine, parallel, resource_path, vm_rss_kib  # noqa: E402
+from kube import ApiError, Kube, cpu_seconds, machine, parallel, resource_path, vm_rss_kib  # noqa: E402
 
 # A pause after each weight: the planner walks every step it can in one pass and writes the route once
 # for where the pass ends, so a setWeight followed at once by an analysis step would be measured (and
@@ -57,7 +58,8 @@ class Bench:
         self.prometheus = os.environ["AVIARY_PROMETHEUS_URL"].rstrip("/")
         self.names = [f"r{i:05d}" for i in range(args.releases)]
         self.version = {name: 1 for name in self.names}  # the version each release was last asked for
-        self.writes = api_writes.WriteCounter(self.kube, self.user, self.run_id)
+        self.requests = api_requests.RequestCounter(self.kube, self.user, self.run_id)
+        self.capacity = capacity.Capacity(self.kube, self.run_id, pods=args.releases * 1.2 + 10)
         self.cleanups = []  # run last-in first-out by close()
         self.operator = None
         self.exporter = None
@@ -66,6 +68,9 @@ class Bench:
 
     def setup(self):
         log(f"namespace {self.ns}, operator user {self.user}, machine {machine()}")
+        if not self.args.keep:  # the kept releases keep their Nodes and Service addresses
+            self.cleanups.append(self.capacity.remove)
+        self.capacity.add()
         self.kube.create(resource_path("namespaces"), {"metadata": {"name": self.ns}})
         if not self.args.keep:
             self.cleanups.append(lambda: self.kube.delete(resource_path("namespaces", name=self.ns)))
@@ -77,8 +82,8 @@ class Bench:
         kubeconfig = subprocess.run([os.path.join(ROOT, "hack", "cluster.sh"), "user", self.user],
                                     capture_output=True, text=True, check=True).stdout.strip().splitlines()[-1]
         self.cleanups.append(lambda: self.remove_user_files(kubeconfig))
-        self.cleanups.append(self.writes.uninstall)
-        self.writes.install()
+        self.cleanups.append(self.requests.uninstall)
+        self.requests.install()
         self.exporter = gate_exporter.GateExporter(os.environ["AVIARY_PROMETHEUS_TARGETS_DIR"], self.ns)
         self.cleanups.append(self.exporter.close)
         self.operator = Operator(f"--kubeconfig={kubeconfig}", namespace=self.ns)
@@ -97,7 +102,9 @@ class Bench:
             except Exception as e:  # keep cleaning up
                 log(f"cleanup step failed: {e}")
         if self.args.keep:
-            log(f"kept namespace {self.ns} (kubectl delete namespace {self.ns})")
+            log(f"kept namespace {self.ns}, Nodes {self.capacity.node_label}-*, ServiceCIDR "
+                f"{self.capacity.service_cidr}: kubectl delete namespace {self.ns}; kubectl delete node "
+                f"{' '.join(self.capacity.nodes)}; kubectl delete servicecidr {self.capacity.service_cidr}")
 
     # ---- observation ------------------------------------------------------------------------
 
@@ -109,8 +116,11 @@ class Bench:
 
     def manifest(self, name, version):
         routing = {"gatewayAPI": {"httpRoute": name}} if self.routed(name) else None
-        return release(name, version, STEPS, routing, replicas=1, scale_down="1s",
-                       analysis={"interval": "2s", "gates": [gate_exporter.gate(self.prometheus)]})
+        manifest = release(name, version, STEPS, routing, replicas=1, scale_down="1s",
+                           analysis={"interval": "2s", "gates": [gate_exporter.gate(self.prometheus)]})
+        template = manifest["spec"]["template"]
+        manifest["spec"]["template"] = {**template, "spec": {**template["spec"], **self.capacity.pod_placement()}}
+        return manifest
 
     def routed(self, name):
         return int(name[1:]) % 2 == 0
@@ -149,7 +159,7 @@ class Bench:
         deadline = time.monotonic() + timeout
         last, since = None, time.monotonic()
         while time.monotonic() < deadline:
-            writes = sum(self.writes.read().values())
+            writes = api_requests.writes(self.requests.read())
             if writes != last:
                 last, since = writes, time.monotonic()
             elif time.monotonic() - since >= QUIET_SECONDS:
@@ -184,17 +194,18 @@ class Bench:
     def steps(self):
         count = max(1, len(self.names) // 10)
         names = self.names[:count]
-        before = self.writes.read()
-        before_all = api_writes.request_total_writes(self.writes.metrics_text())
+        before = self.requests.read()
+        before_all = api_requests.request_total_writes(self.requests.metrics_text())
         self.roll(names, set(), f"healthy canaries ({count}) Promoted")
         self.settle()
-        text = self.writes.metrics_text()
-        by_kind = api_writes.delta(self.writes.read(text), before)
-        all_clients = api_writes.delta(api_writes.request_total_writes(text), before_all)
+        text = self.requests.metrics_text()
+        by_kind = api_requests.delta(self.requests.read(text), before)
+        all_clients = api_requests.delta(api_requests.request_total_writes(text), before_all)
         steps = count * len(STEPS)
-        log(f"steps: {count} rollouts × {len(STEPS)} steps; operator writes by kind {by_kind}")
+        log(f"steps: {count} rollouts × {len(STEPS)} steps; operator requests by kind {by_kind} "
+            f"({by_kind['reads'] / steps:.2f} reads per step)")
         log(f"steps: apiserver_request_total writes on those resources by every client {all_clients}")
-        return sum(by_kind.values()) / steps
+        return api_requests.writes(by_kind) / steps
 
     def rollbacks(self):
         progressing = max(1, len(self.names) // 10)
@@ -215,11 +226,21 @@ class Bench:
         return reaction
 
     def idle(self):
-        before = self.writes.read()
+        before = self.requests.read()
         time.sleep(self.args.idle_seconds)
-        by_kind = api_writes.delta(self.writes.read(), before)
-        log(f"idle {self.args.idle_seconds}s: operator writes by kind {by_kind}")
-        return sum(by_kind.values())
+        by_kind = api_requests.delta(self.requests.read(), before)
+        log(f"idle {self.args.idle_seconds}s: operator requests by kind {by_kind}")
+        return api_requests.writes(by_kind)
+
+    def log_where_time_went(self, reconcile, cpu_before, server_before):
+        """The operator's own CPU per reconcile pass, and the API server's time per request of each kind."""
+        cpu = cpu_seconds(self.operator.proc.pid) - cpu_before
+        log(f"operator CPU {cpu:.1f}s over create, steps and rollbacks: {ms(cpu / max(reconcile.count, 1))} ms "
+            f"per reconcile pass (with informers, metrics and HTTP)")
+        after = self.requests.server_seconds(self.requests.metrics_text())
+        spent = {kind: [a - b for a, b in zip(after[kind], server_before[kind])] for kind in after}
+        log("API server time per request (executing + queued): " + ", ".join(
+            f"{kind} {int(n)} × {ms(run / n)} + {ms(wait / n)} ms" for kind, (n, run, wait) in spent.items() if n))
 
     def run(self):
         started = time.monotonic()
@@ -227,6 +248,8 @@ class Bench:
         time.sleep(2)
         base = self.rss_kib()
         reconcile_before = self.histogram("aviary_reconcile_duration_seconds")
+        cpu_before, server_before = cpu_seconds(self.operator.proc.pid), self.requests.server_seconds(
+            self.requests.metrics_text())
         log(f"base: RSS {base} KiB")
 
         self.create()
@@ -242,6 +265,7 @@ class Bench:
         reconcile = self.histogram("aviary_reconcile_duration_seconds") - reconcile_before
         log(f"reconcile passes {int(reconcile.count)}, mean {ms(reconcile.sum / max(reconcile.count, 1))} ms; "
             f"quantiles interpolated between the histogram's buckets")
+        self.log_where_time_went(reconcile, cpu_before, server_before)
 
         idle_writes = self.idle()
         with open(f"/proc/{self.operator.proc.pid}/status") as f:

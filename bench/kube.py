@@ -19,6 +19,8 @@ GROUP_PATHS = {
     "namespaces": "/api/v1",
     "flowschemas": "/apis/flowcontrol.apiserver.k8s.io/v1",
     "clusterrolebindings": "/apis/rbac.authorization.k8s.io/v1",
+    "servicecidrs": "/apis/networking.k8s.io/v1",
+    "nodes": "/api/v1",
 }
 
 
@@ -139,6 +141,13 @@ def vm_rss_kib(pid):
             if line.startswith("VmRSS:"):
                 return int(line.split()[1])
     raise RuntimeError(f"no VmRSS for pid {pid}")
+
+
+def cpu_seconds(pid):
+    """User + system CPU time of a process so far (/proc/PID/stat utime and stime)."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def machine():

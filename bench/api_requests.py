@@ -1,4 +1,4 @@
-"""The operator's API writes, as counted by kube-apiserver itself.
+"""The operator's API requests (writes by kind, and reads), as counted by kube-apiserver itself.
 
 apiserver_request_total has no client label: on a shared cluster it also counts kube-controller-
 manager's and the scheduler's writes (Deployment status, Events for every pod) and other test runs.
@@ -6,19 +6,22 @@ So the benchmark runs the operator as a user of its own and gives API Priority a
 FlowSchema per kind of write that matches only that user's create/update/patch/delete requests;
 apiserver_flowcontrol_dispatched_requests_total{flow_schema} is then the API server's count of exactly
 the operator's writes, by kind. apiserver_request_total is still read, for the record, over the same
-resources (all clients)."""
+resources (all clients). A last FlowSchema counts the user's reads (get, list, watch): the design wants
+reconciles to read from the watch caches only."""
 from kube import resource_path
-from promtext import samples
+from promtext import samples, total
 
 WRITE_VERBS = ["create", "update", "patch", "delete", "deletecollection"]
+READ_VERBS = ["get", "list", "watch"]
 
-# (kind, [(apiGroup, [resources])]); matched in this order, "other" catches the rest.
+# (kind, verbs, [(apiGroup, [resources])]); matched in this order.
 KINDS = [
-    ("status", [("aviary.dev", ["modelreleases/status"])]),
-    ("workloads", [("apps", ["deployments", "deployments/scale"]), ("", ["services"])]),
-    ("routes", [("gateway.networking.k8s.io", ["httproutes"]), ("networking.istio.io", ["virtualservices"])]),
-    ("events", [("", ["events"]), ("events.k8s.io", ["events"])]),
-    ("other", [("*", ["*"])]),
+    ("status", WRITE_VERBS, [("aviary.dev", ["modelreleases/status"])]),
+    ("workloads", WRITE_VERBS, [("apps", ["deployments", "deployments/scale"]), ("", ["services"])]),
+    ("routes", WRITE_VERBS, [("gateway.networking.k8s.io", ["httproutes"]), ("networking.istio.io", ["virtualservices"])]),
+    ("events", WRITE_VERBS, [("", ["events"]), ("events.k8s.io", ["events"])]),
+    ("other", WRITE_VERBS, [("*", ["*"])]),
+    ("reads", READ_VERBS, [("*", ["*"])]),
 ]
 
 # The operator's resources in apiserver_request_total (any client): resource → group.
@@ -31,12 +34,12 @@ PRIORITY_LEVEL = "workload-low"
 FIRST_PRECEDENCE = 5000  # after the system schemas (< 1000), before service-accounts (9000)
 
 
-class WriteCounter:
+class RequestCounter:
     def __init__(self, kube, user, run_id):
         self.kube, self.user = kube, user
-        self.names = {kind: f"aviary-bench-{run_id}-{kind}" for kind, _ in KINDS}
+        self.names = {kind: f"aviary-bench-{run_id}-{kind}" for kind, _, _ in KINDS}
 
-    def _flow_schema(self, kind, rules, precedence):
+    def _flow_schema(self, kind, verbs, rules, precedence):
         return {
             "apiVersion": "flowcontrol.apiserver.k8s.io/v1", "kind": "FlowSchema",
             "metadata": {"name": self.names[kind], "labels": {"app.kubernetes.io/part-of": "aviary-bench"}},
@@ -46,7 +49,7 @@ class WriteCounter:
                 "distinguisherMethod": {"type": "ByUser"},
                 "rules": [{
                     "subjects": [{"kind": "User", "user": {"name": self.user}}],
-                    "resourceRules": [{"verbs": WRITE_VERBS, "apiGroups": [group], "resources": resources,
+                    "resourceRules": [{"verbs": verbs, "apiGroups": [group], "resources": resources,
                                        "namespaces": ["*"], "clusterScope": True}
                                       for group, resources in rules],
                 }],
@@ -54,8 +57,8 @@ class WriteCounter:
         }
 
     def install(self):
-        for i, (kind, rules) in enumerate(KINDS):
-            self.kube.create(resource_path("flowschemas"), self._flow_schema(kind, rules, FIRST_PRECEDENCE + i))
+        for i, (kind, verbs, rules) in enumerate(KINDS):
+            self.kube.create(resource_path("flowschemas"), self._flow_schema(kind, verbs, rules, FIRST_PRECEDENCE + i))
 
     def uninstall(self):
         for name in self.names.values():
@@ -65,12 +68,29 @@ class WriteCounter:
         return self.kube.request("GET", "/metrics", raw=True)
 
     def read(self, text=None):
-        """{kind: writes so far} from the API server's metrics (text, if already fetched)."""
+        """{kind: requests so far} from the API server's metrics (text, if already fetched)."""
         text = text if text is not None else self.metrics_text()
         by_schema = {}
         for labels, value in samples(text, "apiserver_flowcontrol_dispatched_requests_total"):
             by_schema[labels.get("flow_schema")] = by_schema.get(labels.get("flow_schema"), 0) + value
         return {kind: int(by_schema.get(name, 0)) for kind, name in self.names.items()}
+
+
+    def server_seconds(self, text):
+        """{kind: (requests, seconds executing, seconds queued)} of the user's requests in the API server
+        (apiserver_flowcontrol_request_execution_seconds and _wait_duration_seconds)."""
+        out = {}
+        for kind, name in self.names.items():
+            where = lambda labels, name=name: labels.get("flow_schema") == name  # noqa: E731
+            out[kind] = (total(text, "apiserver_flowcontrol_request_execution_seconds_count", where),
+                         total(text, "apiserver_flowcontrol_request_execution_seconds_sum", where),
+                         total(text, "apiserver_flowcontrol_request_wait_duration_seconds_sum", where))
+        return out
+
+
+def writes(counts):
+    """The writes among read()'s counts (or a delta of them)."""
+    return sum(v for kind, v in counts.items() if kind != "reads")
 
 
 def request_total_writes(text):
