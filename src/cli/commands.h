@@ -8,6 +8,8 @@
 //   3. add one line to kCommands in commands.cc: {"foo", "<args>", "one-line summary", fooCommand};
 //   4. if it needs another module, add that library to AVIARY_CLI_DEPS in src/cli/CMakeLists.txt.
 // foo_command.cc is picked up by the CMake glob; nothing else changes.
+// Commands acting on one ModelRelease parse their arguments with release_command_line.h and reach
+// the cluster through release_client.h.
 
 #include <iosfwd>
 #include <span>
@@ -25,6 +27,7 @@ struct Invocation {
   std::vector<std::string> args;
   std::ostream& out;
   std::ostream& err;
+  std::string program = "aviary";  // how the user called us, for messages: "aviary" or "kubectl aviary"
 };
 
 using CommandFunction = int (*)(const Invocation& call);

@@ -7,7 +7,7 @@
 namespace aviary::cli {
 
 int helpCommand(const Invocation& call) {
-  call.out << "usage: aviary COMMAND [ARGS...]\n\ncommands:\n";
+  call.out << "usage: " << call.program << " COMMAND [ARGS...]\n\ncommands:\n";
   for (const auto& command : commands()) {
     const std::string synopsis = std::string(command.name) + (*command.usage ? " " : "") + command.usage;
     // Long synopses get the summary on the next line, so the summaries stay in one column.
