@@ -6,6 +6,13 @@ namespace {
 
 // One line per subcommand, in the order `aviary help` lists them.
 constexpr Command kCommands[] = {
+    {"status", "[-n NS] NAME [--watch]", "show a release: versions, steps, gates, approvals", statusCommand},
+    {"promote", "[-n NS] NAME [--full]", "skip the step that waits (--full: promote now)", promoteCommand},
+    {"abort", "[-n NS] NAME", "stop the rollout, traffic back to stable", abortCommand},
+    {"rollback", "[-n NS] NAME", "abort, or return to the previous stable version", rollbackCommand},
+    {"retry", "[-n NS] NAME", "restart the rollout of a rolled back version", retryCommand},
+    {"set-version", "[-n NS] NAME VERSION", "start a rollout of VERSION (for CI)", setVersionCommand},
+    {"wait", "[-n NS] NAME [--timeout 30m]", "until promoted (exit 0), failed (1) or timeout (2)", waitCommand},
     {"lint", "FILE...", "check ModelRelease / ReleaseApproval manifests offline", lintCommand},
     {"operator", "[--kubeconfig PATH] [--namespace NS] [--leader-elect] ...", "run the controller (watch releases, reconcile)", operatorCommand},
     {"version", "", "print the aviary version", versionCommand},

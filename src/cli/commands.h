@@ -7,7 +7,8 @@
 //   2. declare it in the list below;
 //   3. add one line to kCommands in commands.cc: {"foo", "<args>", "one-line summary", fooCommand};
 //   4. if it needs another module, add that library to AVIARY_CLI_DEPS in src/cli/CMakeLists.txt.
-// foo_command.cc is picked up by the CMake glob; nothing else changes.
+// foo_command.cc is picked up by the CMake glob; nothing else changes. Close siblings share a file
+// (request_command.cc: promote, abort, rollback, retry).
 // Commands acting on one ModelRelease parse their arguments with release_command_line.h and reach
 // the cluster through release_client.h.
 
@@ -47,5 +48,12 @@ int lintCommand(const Invocation& call);
 int operatorCommand(const Invocation& call);
 int versionCommand(const Invocation& call);
 int helpCommand(const Invocation& call);
+int statusCommand(const Invocation& call);
+int promoteCommand(const Invocation& call);
+int abortCommand(const Invocation& call);
+int rollbackCommand(const Invocation& call);
+int retryCommand(const Invocation& call);
+int setVersionCommand(const Invocation& call);
+int waitCommand(const Invocation& call);
 
 }  // namespace aviary::cli

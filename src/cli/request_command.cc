@@ -1,0 +1,76 @@
+// aviary promote|abort|rollback|retry [-n NS] NAME: ask the operator to act, through the annotations
+// aviary.dev/request and aviary.dev/request-id (user_request.h). The operator acts once per id; a
+// request that does not apply to the release's state is ignored with a Warning event
+// (docs/planner.md, "Requests").
+
+#include <ostream>
+
+#include "cli/commands.h"
+#include "cli/release_client.h"
+#include "cli/status_view.h"
+#include "cli/user_request.h"
+
+namespace aviary::cli {
+
+namespace {
+
+struct RequestCommand {
+  ReleaseCommandSpec spec;
+  std::string request;          // the annotation's value
+  std::string requestWithFull;  // with --full ("" when the command has no --full)
+};
+
+int sendRequest(const Invocation& call, const RequestCommand& command) {
+  int exitCode = kExitOk;
+  auto line = parseOrExplain(call, command.spec, exitCode);
+  if (!line) return exitCode;
+  const std::string& request = line->flags.on("--full") ? command.requestWithFull : command.request;
+  auto client = ReleaseClient::connect(line->connection);
+  if (!client) return fail(call, command.spec, client.error().message);
+  const std::string id = newRequestId();
+  auto patched = (*client)->mergePatch(line->release, requestPatch(request, id));
+  if (!patched) return fail(call, command.spec, patched.error().message);
+  call.out << "requested " << request << " of modelrelease " << (*client)->namespace_() << "/" << line->release
+           << " (request id " << id << ")\n"
+           << "  now: " << summaryLine(decodeRelease(*patched)) << "\n"
+           << "  follow it with `" << call.program << " status -n " << (*client)->namespace_() << " " << line->release
+           << " --watch`; a request that does not apply is ignored with a Warning event\n";
+  return kExitOk;
+}
+
+const RequestCommand kPromote{
+    {"promote",
+     "Skip the step the release waits at (a pause, an analysis, an approval; blue-green: promote the preview).\n"
+     "With --full, promote at once: the remaining steps are skipped.",
+     {},
+     {{"--full", "", false}},
+     "[--full]",
+     "      --full             skip every remaining step (promote-full)\n"},
+    "promote",
+    "promote-full"};
+
+const RequestCommand kAbort{
+    {"abort", "Stop the rollout: all traffic back to the stable version at once (the release ends RolledBack).", {}, {}, "", ""},
+    "abort",
+    ""};
+
+const RequestCommand kRollback{
+    {"rollback",
+     "During a rollout: as abort. Once Promoted: go back to the previous stable version (kept warm for this).",
+     {}, {}, "", ""},
+    "rollback",
+    ""};
+
+const RequestCommand kRetry{
+    {"retry", "Start the rollout of a rolled back version again from its first step.", {}, {}, "", ""},
+    "retry",
+    ""};
+
+}  // namespace
+
+int promoteCommand(const Invocation& call) { return sendRequest(call, kPromote); }
+int abortCommand(const Invocation& call) { return sendRequest(call, kAbort); }
+int rollbackCommand(const Invocation& call) { return sendRequest(call, kRollback); }
+int retryCommand(const Invocation& call) { return sendRequest(call, kRetry); }
+
+}  // namespace aviary::cli
