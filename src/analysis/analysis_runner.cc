@@ -36,7 +36,11 @@ Judgement AnalysisRunner::measure(const api::ModelRelease& release, const Versio
   context.release = release.metadata.name;
   context.baselineVersion = versions.baseline;
   context.version = versions.canary;
-  if (secrets_) context.secrets = secrets_(gate);
+  if (secrets_) {
+    auto credentials = secrets_(release, gate);
+    if (!credentials.ok()) return errorJudgement(credentials.error());
+    context.secrets = std::move(*credentials);
+  }
 
   auto canary = provider->fetch(gate, context);
   if (!canary.ok()) return errorJudgement(canary.error());

@@ -2,39 +2,13 @@
 
 #include <unistd.h>
 
+#include "aviary/analysis/gate_credentials.h"
+#include "aviary/k8s/secret_reader.h"
 #include "aviary/registry/model_registry.h"
 
 namespace aviary::cli {
 
 namespace {
-
-std::string decodeBase64(const std::string& in) {
-  std::string out;
-  int val = 0, bits = -8;
-  for (unsigned char c : in) {
-    int d;
-    if (c >= 'A' && c <= 'Z') d = c - 'A';
-    else if (c >= 'a' && c <= 'z') d = c - 'a' + 26;
-    else if (c >= '0' && c <= '9') d = c - '0' + 52;
-    else if (c == '+') d = 62;
-    else if (c == '/') d = 63;
-    else break;  // '=' padding or junk ends the data
-    val = (val << 6) | d;
-    bits += 6;
-    if (bits >= 0) {
-      out.push_back(static_cast<char>((val >> bits) & 0xFF));
-      bits -= 8;
-    }
-  }
-  return out;
-}
-
-// A Secret's data[key], decoded; "" when absent. Secrets are read from the server (never cached).
-std::string secretValue(k8s::Client& client, const std::string& ns, const std::string& name, const std::string& key) {
-  auto secret = client.get(k8s::resources::kSecrets, ns, name);
-  if (!secret.ok()) return "";
-  return decodeBase64(secret->value("data", nlohmann::json::object()).value(key, std::string()));
-}
 
 std::string hostName() {
   char host[256] = {0};
@@ -53,20 +27,28 @@ ReleaseStack::ReleaseStack(k8s::Client& server, ReleaseInformers informers, cons
   applier_ = workload::makeKubeWorkloadApplier(client_);
   traffic::registerBuiltinRouters(routers_);
   analysis::registerBuiltinProviders(providers_, clock);
-  analysis_ = std::make_unique<analysis::AnalysisRunner>(providers_);
+  k8s::Client& secrets = server;
+  analysis::SecretResolver gateSecrets = [&secrets](const api::ModelRelease& release, const api::Gate& gate) {
+    const std::string& ns = release.metadata.namespace_;
+    return analysis::gateCredentials(gate, [&secrets, &ns](const std::string& name, const std::string& key) {
+      return k8s::readSecretValue(secrets, ns, name, key);
+    });
+  };
+  analysis_ = std::make_unique<analysis::AnalysisRunner>(providers_, std::move(gateSecrets));
   runtime::EventRecorderOptions eventOptions;
   eventOptions.reportingInstance = hostName();
   events_ = std::make_unique<runtime::KubeEventRecorder>(server, clock, logger, eventOptions);
 
-  k8s::Client& secrets = server;
   controller::RegistryResolver registries = [&secrets](const api::ModelRelease& release) -> registry::ModelRegistryPtr {
     const auto& mlflow = release.spec.registry.mlflow;
     if (!mlflow) return nullptr;
     registry::MlflowCredentials credentials;
     if (!mlflow->credentialsSecret.empty()) {
       const auto& ns = release.metadata.namespace_;
-      credentials.username = secretValue(secrets, ns, mlflow->credentialsSecret, "username");
-      credentials.password = secretValue(secrets, ns, mlflow->credentialsSecret, "password");
+      // An unreadable Secret leaves the credentials empty: MLflow then answers 401, which the release
+      // shows as a registry error naming the server.
+      credentials.username = k8s::readSecretValue(secrets, ns, mlflow->credentialsSecret, "username").valueOr("");
+      credentials.password = k8s::readSecretValue(secrets, ns, mlflow->credentialsSecret, "password").valueOr("");
     }
     return registry::makeMlflowRegistry(mlflow->url, credentials);
   };

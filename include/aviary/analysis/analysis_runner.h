@@ -43,8 +43,10 @@ struct StageResult {
   std::vector<TakenMeasurement> taken;
 };
 
-// Resolves a gate's credentials (Secret data) for the query context; may be empty.
-using SecretResolver = std::function<std::map<std::string, std::string>(const api::Gate&)>;
+// Resolves a gate's credentials (Secret data, see gate_credentials.h) for the query context; an error
+// makes the measurement an Error naming the Secret.
+using SecretResolver =
+    std::function<Result<std::map<std::string, std::string>>(const api::ModelRelease&, const api::Gate&)>;
 
 class AnalysisRunner {
  public:

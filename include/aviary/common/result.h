@@ -56,6 +56,8 @@ class [[nodiscard]] Result {
   T* operator->() { return &value(); }
   const T* operator->() const { return &value(); }
 
+  T valueOr(T fallback) const& { return ok() ? value() : std::move(fallback); }
+
   const Error& error() const { return std::get<Error>(state_); }
 
  private:

@@ -11,6 +11,7 @@
 #include "aviary/k8s/http_transport.h"
 #include "aviary/k8s/kube_client.h"
 #include "aviary/k8s/rest_config.h"
+#include "aviary/k8s/secret_reader.h"
 
 namespace aviary::k8s {
 namespace {
@@ -372,6 +373,25 @@ TEST_F(KubeClientIntegration, ClosedPortIsUnavailable) {
   Error error = failedGetWith(config);
   EXPECT_EQ(error.code, ErrorCode::Unavailable);
   EXPECT_NE(error.message.find("127.0.0.1:1"), std::string::npos) << error.message;
+}
+
+TEST_F(KubeClientIntegration, SecretValuesAreDecodedAndMissingOnesNamed) {
+  Json secret = {{"metadata", {{"name", "creds"}}}, {"stringData", {{"token", "s3cr3t-token"}}}};
+  ASSERT_TRUE(client_->create(resources::kSecrets, ns_, secret).ok());
+
+  auto token = readSecretValue(*client_, ns_, "creds", "token");
+  ASSERT_TRUE(token.ok()) << token.error().describe();
+  EXPECT_EQ(*token, "s3cr3t-token");
+
+  auto noKey = readSecretValue(*client_, ns_, "creds", "password");
+  ASSERT_FALSE(noKey.ok());
+  EXPECT_EQ(noKey.error().code, ErrorCode::NotFound);
+  EXPECT_NE(noKey.error().message.find("no key \"password\""), std::string::npos) << noKey.error().message;
+
+  auto noSecret = readSecretValue(*client_, ns_, "absent", "token");
+  ASSERT_FALSE(noSecret.ok());
+  EXPECT_EQ(noSecret.error().code, ErrorCode::NotFound);
+  EXPECT_NE(noSecret.error().message.find(ns_ + "/absent"), std::string::npos) << noSecret.error().message;
 }
 
 }  // namespace

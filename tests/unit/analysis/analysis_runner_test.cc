@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <deque>
+#include <map>
 
 namespace aviary::analysis {
 namespace {
@@ -16,12 +17,14 @@ class ScriptedProvider : public MetricProvider {
  public:
   Result<MetricValue> fetch(const api::Gate&, const QueryContext& context) override {
     versions.push_back(context.version);
+    secrets = context.secrets;
     if (answers.empty()) return makeError(ErrorCode::Internal, "script exhausted");
     auto next = answers.front();
     answers.pop_front();
     return next;
   }
   std::deque<Result<MetricValue>> answers;
+  std::map<std::string, std::string> secrets;
   std::vector<std::string> versions;
 };
 
@@ -50,8 +53,8 @@ class AnalysisRunnerTest : public ::testing::Test {
     release.spec.analysis.gates.push_back(latency);
   }
 
-  StageResult run(std::vector<std::string> gates) {
-    AnalysisRunner runner(registry);
+  StageResult run(std::vector<std::string> gates, SecretResolver secrets = {}) {
+    AnalysisRunner runner(registry, std::move(secrets));
     return runner.run(release, {"7", "6"}, gates, false, statuses, clock.now());
   }
 
@@ -129,6 +132,28 @@ TEST_F(AnalysisRunnerTest, ResumesFromStatusAfterARestart) {
   auto r = run({"error-rate"});
   EXPECT_EQ(r.verdict.state, GateState::Passed);
   EXPECT_EQ(provider->versions.size(), 2u) << "the first measurement was not repeated";
+}
+
+TEST_F(AnalysisRunnerTest, QueriesCarryTheResolvedCredentials) {
+  provider->answers.push_back(MetricValue{Scalar{0.001}});
+  std::string askedFor;
+  run({"error-rate"}, [&](const api::ModelRelease& r, const api::Gate& gate) -> Result<std::map<std::string, std::string>> {
+    askedFor = r.metadata.namespace_ + ":" + gate.name;
+    return std::map<std::string, std::string>{{"token", "t0k"}};
+  });
+  EXPECT_EQ(askedFor, "ml:error-rate");
+  EXPECT_EQ(provider->secrets, (std::map<std::string, std::string>{{"token", "t0k"}}));
+}
+
+TEST_F(AnalysisRunnerTest, UnreadableCredentialsAreAnErrorWithoutQuerying) {
+  provider->answers.push_back(MetricValue{Scalar{0.001}});
+  run({"error-rate"}, [](const api::ModelRelease&, const api::Gate&) -> Result<std::map<std::string, std::string>> {
+    return makeError(ErrorCode::NotFound, "secret ml/prom not found");
+  });
+  EXPECT_TRUE(provider->versions.empty());
+  ASSERT_EQ(statuses.size(), 1u);
+  EXPECT_EQ(statuses[0].measurements.back().detail, "secret ml/prom not found");
+  EXPECT_EQ(statuses[0].measurements.back().verdict, api::Verdict::Error);
 }
 
 }  // namespace

@@ -12,7 +12,7 @@ namespace aviary::analysis::stats {
 namespace {
 
 nlohmann::json fixtures() {
-  auto path = std::filesystem::path(__FILE__).parent_path() / "fixtures" / "statistics.json";
+  auto path = std::filesystem::path(AVIARY_TEST_DIR) / "fixtures" / "statistics.json";
   std::ifstream in(path);
   return nlohmann::json::parse(in);
 }

@@ -13,7 +13,7 @@
 namespace aviary::testing {
 
 inline nlohmann::json loadFixture(const std::string& name) {
-  const auto path = std::filesystem::path(__FILE__).parent_path() / "testdata" / name;
+  const auto path = std::filesystem::path(AVIARY_TEST_DIR) / "testdata" / name;
   std::ifstream in(path);
   EXPECT_TRUE(in.good()) << "missing fixture " << path;
   return nlohmann::json::parse(in);
