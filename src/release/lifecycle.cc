@@ -43,6 +43,14 @@ void planFirstRelease(PlanContext& ctx) {
   }
   const DeploymentState& state = ctx.deployment(version);
   if (deploymentAvailable(state, ctx.spec().replicas)) {
+    if (!ctx.observed.router.ok) {
+      // Serving pods without a route to them is not a release: stay Pending until the route is there.
+      n.message = "version " + version + " is available but its traffic cannot be routed: " +
+                  ctx.observed.router.message;
+      ctx.setDegraded("TrafficRoutingFailed", ctx.observed.router.message);
+      ctx.requeueAfter(kRouterRetryDelay);
+      return;
+    }
     completePromotion(ctx);
     return;
   }

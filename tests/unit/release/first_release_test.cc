@@ -55,6 +55,23 @@ TEST_F(FirstReleaseTest, DeploymentReportingDeadlineExceededIsDegraded) {
   EXPECT_EQ(condition(p.status, "Degraded")->reason, "ProgressDeadlineExceeded");
 }
 
+TEST_F(FirstReleaseTest, MissingRouteKeepsItPendingAndDegradedUntilTheRouteAppears) {
+  observed.router = RouterState{false, "HTTPRoute ml/fraud-scorer not found", std::nullopt};
+  pass();
+  Plan p = pass();  // pods are available by now; traffic still cannot reach them
+  EXPECT_EQ(p.status.phase, api::Phase::Pending);
+  EXPECT_EQ(condition(p.status, "Degraded")->status, "True");
+  EXPECT_EQ(condition(p.status, "Degraded")->reason, "TrafficRoutingFailed");
+  EXPECT_NE(condition(p.status, "Degraded")->message.find("not found"), std::string::npos);
+  EXPECT_TRUE(p.status.history.empty());
+  EXPECT_EQ(p.requeueAfter, kRouterRetryDelay);
+
+  observed.router = RouterState{};
+  p = pass();
+  EXPECT_EQ(p.status.phase, api::Phase::Promoted);
+  EXPECT_EQ(condition(p.status, "Degraded")->status, "False");
+}
+
 struct RegistryCase {
   RegistryReadiness readiness;
   bool starts;
