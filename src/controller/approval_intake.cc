@@ -29,6 +29,13 @@ bool rbacAllows(k8s::Client& client, const api::ReleaseApproval& approval, const
 
 }  // namespace
 
+Status acknowledgeApproval(k8s::Client& client, const std::string& ns, const api::ApprovalRecord& record) {
+  nlohmann::json status = {{"status", {{"phase", record.accepted ? "Accepted" : "Ignored"}, {"message", record.message}}}};
+  auto patched = client.patch(k8s::resources::kReleaseApprovals, ns, record.name, k8s::PatchType::Merge, status, "status");
+  if (!patched.ok()) return patched.error();
+  return okStatus();
+}
+
 runtime::IndexFunc approvalReleaseIndex() {
   return [](const nlohmann::json& object) -> std::vector<std::string> {
     const std::string release = object.value("spec", nlohmann::json::object()).value("release", std::string());
@@ -48,13 +55,16 @@ ApprovalIntake takeApprovals(const api::ModelRelease& release, const std::vector
     }
     api::ReleaseApproval approval;
     auto errors = api::check(*object, approval);
+    // The decision was taken when the approver created the object, not when the operator saw it.
+    TimePoint decidedAt = now, created{};
+    if (parseRfc3339((*object)["metadata"].value("creationTimestamp", std::string()), created)) decidedAt = created;
     api::ApprovalRecord record;
     record.name = name;
     record.approvedBy = approval.spec.approvedBy;
     record.decision = approval.spec.decision;
     record.comment = approval.spec.comment;
     record.step = release.status.currentStepIndex;
-    record.time = formatRfc3339(now);
+    record.time = formatRfc3339(decidedAt);
     if (!errors.empty()) {
       record.message = "invalid approval: " + errors.front().describe();
     } else {
@@ -67,7 +77,7 @@ ApprovalIntake takeApprovals(const api::ModelRelease& release, const std::vector
       if (!decision.accepted && rbacReason.starts_with("SubjectAccessReview failed")) continue;
       if (decision.accepted) {
         intake.decisions.push_back({name, approval.spec.decision == "approve", approval.spec.approvedBy,
-                                    approval.spec.comment, now});
+                                    approval.spec.comment, decidedAt});
       }
     }
     intake.records.push_back(std::move(record));

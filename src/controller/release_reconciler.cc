@@ -405,6 +405,12 @@ Result<runtime::ReconcileOutcome> ReleaseReconciler::reconcile(const std::string
   drainRegistry(pass);
   auto written = writeStatus(pass);
   if (!written.ok()) return written.error();
+  for (const auto& record : pass.newApprovals) {
+    auto acknowledged = acknowledgeApproval(deps_.client, pass.release.metadata.namespace_, record);
+    if (!acknowledged.ok()) {
+      pass.log.warn("approval status not written", {{"approval", record.name}, {"error", acknowledged.error().message}});
+    }
+  }
   report(pass);
   announcePhaseChange(pass);
 

@@ -73,6 +73,7 @@ StepResult runApproval(PlanContext& ctx, const api::ApprovalStep& step) {
                                             index, formatRfc3339(decision->time), true, ""});
   std::map<std::string, std::string> tags{{"approvedBy", decision->approvedBy},
                                           {"comment", decision->comment},
+                                          {"approvedAt", formatRfc3339(decision->time)},
                                           {"step", std::to_string(index)}};
   const std::string qualifier = "step" + std::to_string(index);
   const std::string canary = n.canaryVersion;

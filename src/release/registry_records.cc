@@ -54,7 +54,7 @@ std::map<std::string, std::string> registryTags(const std::string& event, const 
   tags["aviary.generation"] = std::to_string(meta.generation);
   if (event == "approved" || event == "rejected") {
     tags["aviary.decision"] = event == "approved" ? "approve" : "reject";
-    tags["aviary.approved_at"] = formatRfc3339(now);
+    tags.emplace("aviary.approved_at", formatRfc3339(now));  // details carry the decision's own time
   } else if (event == "promoted" || event == "rolledBack") {
     tags["aviary.outcome"] = event;
   }

@@ -21,6 +21,11 @@ struct ApprovalIntake {
 ApprovalIntake takeApprovals(const api::ModelRelease& release, const std::vector<runtime::ObjectPtr>& approvals,
                              k8s::Client& client, TimePoint now);
 
+// Writes the verdict on a ReleaseApproval back to its status (phase Accepted | Ignored, message), so
+// `kubectl get releaseapprovals` answers the approver. The release's status.approvals stays the record
+// the operator acts on; a failure here only costs the approver that answer.
+Status acknowledgeApproval(k8s::Client& client, const std::string& ns, const api::ApprovalRecord& record);
+
 // "<namespace>/<spec.release>" of a ReleaseApproval: the index (release_reconciler.h kReleaseIndex)
 // the approvals informer carries so a release finds its approvals without a scan.
 runtime::IndexFunc approvalReleaseIndex();

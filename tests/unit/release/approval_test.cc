@@ -39,10 +39,21 @@ TEST_F(ApprovalTest, ApproveAdvancesAndQueuesARegistryRecord) {
   EXPECT_EQ(records[0].record.tags.at("aviary.decision"), "approve");
   EXPECT_EQ(records[0].record.tags.at("aviary.step"), "1");
   ASSERT_EQ(p.status.approvals.size(), 1u);
+  EXPECT_EQ(records[0].record.tags.at("aviary.approved_at"), p.status.approvals[0].time);
   EXPECT_EQ(p.status.approvals[0].approvedBy, "alice");
   EXPECT_EQ(p.status.approvals[0].decision, "approve");
   EXPECT_EQ(p.status.approvals[0].step, 1);
   EXPECT_TRUE(hasEvent(p, "Approved"));
+}
+
+TEST_F(ApprovalTest, RecordsTheTimeOfTheDecisionNotOfThePass) {
+  const TimePoint decidedAt = clock.now();
+  decide(true, "alice");
+  clock.advance(std::chrono::minutes(3));  // the operator was down when alice approved
+  Plan p = pass();
+  auto records = actionsOf<QueueRegistryRecord>(p);
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_EQ(records[0].record.tags.at("aviary.approved_at"), formatRfc3339(decidedAt));
 }
 
 TEST_F(ApprovalTest, RejectRollsBackWithARejectedRecord) {
