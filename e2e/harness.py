@@ -74,6 +74,17 @@ def free_port():
         return s.getsockname()[1]
 
 
+def serving(proc, url, describe_exit):
+    """True once url answers 200; fails at once (with describe_exit()) if proc has died."""
+    if proc.poll() is not None:
+        raise AssertionError(f"{proc.args[0]} exited with {proc.returncode}:\n{describe_exit()}")
+    try:
+        with urllib.request.urlopen(url, timeout=1) as r:
+            return r.status == 200
+    except OSError:
+        return False
+
+
 class Operator:
     """`aviary operator` as a process with the cluster's kubeconfig, as it would run in a pod."""
 
@@ -87,13 +98,7 @@ class Operator:
         wait_for("operator ready", self.ready, timeout=30)
 
     def ready(self):
-        if self.proc.poll() is not None:
-            raise AssertionError(f"operator exited with {self.proc.returncode}:\n{self.tail()}")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{self.health_port}/readyz", timeout=1) as r:
-                return r.status == 200
-        except OSError:
-            return False
+        return serving(self.proc, f"http://127.0.0.1:{self.health_port}/readyz", lambda: self.tail())
 
     def metrics(self):
         with urllib.request.urlopen(f"http://127.0.0.1:{self.health_port}/metrics", timeout=2) as r:
