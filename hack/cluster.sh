@@ -323,6 +323,7 @@ export AVIARY_CLUSTER_DIR=$CLUSTER_DIR
 export KUBECONFIG=$KUBECONFIG_FILE
 export PATH=$KUBE_BIN:\$PATH
 export AVIARY_APISERVER_URL=https://127.0.0.1:${PORTS[apiserver]}
+export AVIARY_ETCD_URL=http://127.0.0.1:${PORTS[etcd]}
 export AVIARY_PROMETHEUS_URL=http://127.0.0.1:${PORTS[prometheus]}
 export AVIARY_MLFLOW_URL=http://127.0.0.1:${PORTS[mlflow]}
 export AVIARY_SIMULATOR_URL=http://127.0.0.1:${PORTS[simulator]}
