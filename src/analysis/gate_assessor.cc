@@ -67,7 +67,9 @@ GateState gateState(const api::GateStatus& s, const api::Gate& gate, const GateT
   if (s.failures > gate.failureLimit) return GateState::Failed;
   if (s.consecutiveErrors > gate.consecutiveErrorLimit) return GateState::Errored;
   if (s.inconclusives > gate.inconclusiveLimit) return GateState::Inconclusive;
-  if (timing.count && s.successes + s.failures + s.inconclusives >= *timing.count) return GateState::Passed;
+  // count is met by decisive measurements only: a gate never passes on inconclusive or no-data
+  // measurements, however many its inconclusiveLimit tolerates (Argo would count them).
+  if (timing.count && s.successes + s.failures >= *timing.count) return GateState::Passed;
   return GateState::Running;
 }
 
