@@ -16,6 +16,7 @@
 #include <set>
 #include <thread>
 
+#include "aviary/api/model_release.h"
 #include "aviary/common/duration.h"
 #include "aviary/k8s/client.h"
 #include "aviary/k8s/kube_client.h"
@@ -56,13 +57,16 @@ struct OperatorFlags {
   std::string apiTlsCert;  // with apiTlsKey: the release API speaks HTTPS
   std::string apiTlsKey;
   runtime::LogLevel logLevel = runtime::LogLevel::Info;
+  std::string notifyUrl;  // "" = no operator-wide webhook (docs/notifications.md)
+  api::NotificationFormat notifyFormat = api::NotificationFormat::Generic;
 };
 
 constexpr const char* kUsage =
     "usage: aviary operator [--kubeconfig PATH] [--namespace NS] [--workers N] [--leader-elect]\n"
     "         [--leader-election-namespace NS] [--leader-election-id NAME] [--lease-duration 15s]\n"
     "         [--renew-deadline 10s] [--retry-period 2s] [--health-addr HOST:PORT] [--log-level LEVEL]\n"
-    "         [--api-addr HOST:PORT] [--api-tls-cert FILE --api-tls-key FILE]\n";
+    "         [--api-addr HOST:PORT] [--api-tls-cert FILE --api-tls-key FILE]\n"
+    "         [--notify-url URL] [--notify-format generic|slack]\n";
 
 // Accepts "--flag value" and "--flag=value"; --leader-elect alone means true.
 Result<OperatorFlags> parseFlags(const std::vector<std::string>& args) {
@@ -84,7 +88,7 @@ Result<OperatorFlags> parseFlags(const std::vector<std::string>& args) {
     static const std::set<std::string> kValueFlags = {
         "--kubeconfig", "--namespace", "--workers", "--leader-election-namespace", "--leader-election-id",
         "--lease-duration", "--renew-deadline", "--retry-period", "--health-addr", "--log-level",
-        "--api-addr", "--api-tls-cert", "--api-tls-key"};
+        "--api-addr", "--api-tls-cert", "--api-tls-key", "--notify-url", "--notify-format"};
     if (!kValueFlags.count(name)) return bad("unknown flag " + name);
     std::string value;
     if (inlineValue) {
@@ -128,12 +132,24 @@ Result<OperatorFlags> parseFlags(const std::vector<std::string>& args) {
       flags.apiTlsCert = value;
     } else if (name == "--api-tls-key") {
       flags.apiTlsKey = value;
+    } else if (name == "--notify-url") {
+      if (value.rfind("http://", 0) != 0 && value.rfind("https://", 0) != 0) {
+        return bad("--notify-url: want an http:// or https:// URL");
+      }
+      flags.notifyUrl = value;
+    } else if (name == "--notify-format") {
+      auto format = api::parseNotificationFormat(value);
+      if (!format) return bad("--notify-format: want generic or slack, got \"" + value + "\"");
+      flags.notifyFormat = *format;
     } else if (name == "--log-level") {
       auto level = runtime::parseLogLevel(value);
       if (!level) return level.error();
       flags.logLevel = *level;
     }
     if (!ok) return ok.error();
+  }
+  if (flags.notifyUrl.empty() && flags.notifyFormat != api::NotificationFormat::Generic) {
+    return bad("--notify-format needs --notify-url");
   }
   if (flags.apiTlsCert.empty() != flags.apiTlsKey.empty()) return bad("--api-tls-cert and --api-tls-key go together");
   if (!flags.apiTlsCert.empty() && flags.apiAddr.empty()) return bad("--api-tls-cert needs --api-addr");
@@ -292,7 +308,7 @@ class Operator {
     if (signals_.requested() || controller_) return;
     logger_.info("caches synced, starting workers", {{"workers", flags_.workers}});
     stack_ = std::make_unique<ReleaseStack>(client_, ReleaseInformers{*releases_, *approvals_, *deployments_, *services_},
-                                            clock_, logger_, metrics_);
+                                            clock_, logger_, metrics_, registry_, notifierOptions());
     controller_ = std::make_unique<runtime::Controller>(queue_, stack_->reconciler(), logger_,
                                                          runtime::ControllerOptions{"modelrelease", flags_.workers});
     controller_->start();
@@ -305,6 +321,15 @@ class Operator {
     } else {
       queue_.shutDown();
     }
+  }
+
+  // --notify-url: one webhook told of every release's phase changes, besides each release's own.
+  notify::WebhookNotifierOptions notifierOptions() const {
+    notify::WebhookNotifierOptions options;
+    if (!flags_.notifyUrl.empty()) {
+      options.operatorWide.push_back(api::NotificationSpec{"operator", flags_.notifyFormat, flags_.notifyUrl, std::nullopt});
+    }
+    return options;
   }
 
   runtime::LeaderElectionConfig electionConfig() const {

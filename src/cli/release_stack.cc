@@ -19,7 +19,8 @@ std::string hostName() {
 }  // namespace
 
 ReleaseStack::ReleaseStack(k8s::Client& server, ReleaseInformers informers, const Clock& clock, runtime::Logger& logger,
-                           telemetry::OperatorMetrics& metrics)
+                           telemetry::OperatorMetrics& metrics, telemetry::MetricsRegistry& registry,
+                           notify::WebhookNotifierOptions notifications)
     : client_(server) {
   client_.addCache(informers.releases);
   client_.addCache(informers.deployments);
@@ -52,13 +53,19 @@ ReleaseStack::ReleaseStack(k8s::Client& server, ReleaseInformers informers, cons
     }
     return registry::makeMlflowRegistry(mlflow->url, credentials);
   };
+  notify::SecretUrlReader webhookUrls = [&secrets](const std::string& ns, const api::SecretKeyRef& ref) {
+    return k8s::readSecretValue(secrets, ns, ref.name, ref.key);
+  };
+  notifier_ = std::make_unique<notify::WebhookNotifier>(clock, logger, registry, std::move(webhookUrls),
+                                                        std::move(notifications));
   reconciler_ = std::make_unique<controller::ReleaseReconciler>(controller::ReconcilerDeps{
       client_, informers.releases, informers.approvals, informers.deployments, *applier_, routers_, *analysis_,
-      std::move(registries), *events_, clock, logger, &metrics});
+      std::move(registries), *events_, clock, logger, &metrics, notifier_.get()});
 }
 
 ReleaseStack::~ReleaseStack() {
   if (events_) events_->shutDown();
+  if (notifier_) notifier_->shutDown();
 }
 
 }  // namespace aviary::cli

@@ -1,13 +1,14 @@
 #pragma once
 // Everything the release reconciler needs, built once the operator's informers exist: the client that
 // reads from their caches, the workload applier, routers, metric providers, the model-registry
-// resolver and the Event recorder. Owned by the operator for its lifetime.
+// resolver, the Event recorder and the webhook notifier. Owned by the operator for its lifetime.
 
 #include <memory>
 
 #include "aviary/analysis/analysis_runner.h"
 #include "aviary/controller/cache_reading_client.h"
 #include "aviary/controller/release_reconciler.h"
+#include "aviary/notify/webhook_notifier.h"
 #include "aviary/runtime/event_recorder.h"
 #include "aviary/traffic/router.h"
 #include "aviary/workload/applier.h"
@@ -24,7 +25,8 @@ struct ReleaseInformers {
 class ReleaseStack {
  public:
   ReleaseStack(k8s::Client& server, ReleaseInformers informers, const Clock& clock, runtime::Logger& logger,
-               telemetry::OperatorMetrics& metrics);
+               telemetry::OperatorMetrics& metrics, telemetry::MetricsRegistry& registry,
+               notify::WebhookNotifierOptions notifications);
   ~ReleaseStack();
   runtime::Reconciler& reconciler() { return *reconciler_; }
 
@@ -35,6 +37,7 @@ class ReleaseStack {
   analysis::ProviderRegistry providers_;
   std::unique_ptr<analysis::AnalysisRunner> analysis_;
   std::unique_ptr<runtime::KubeEventRecorder> events_;
+  std::unique_ptr<notify::WebhookNotifier> notifier_;
   std::unique_ptr<controller::ReleaseReconciler> reconciler_;
 };
 
