@@ -1,12 +1,16 @@
 """The aviary command line against the local cluster and a real operator: status, promote, abort,
-set-version + wait (exit codes 0, 1, 2), and `kubectl aviary`."""
+set-version + wait (exit codes 0, 1, 2), approve/reject as real client-certificate users checked by
+RBAC, the admission policy and the operator's SubjectAccessReview, and `kubectl aviary`."""
+import json
 import os
 import subprocess
 import time
 
-from harness import aviary_binary, apply, release_status, set_behaviour, wait_for, wait_phase
+from harness import ROOT, aviary_binary, apply, kubectl, release_status, set_behaviour, wait_for, wait_phase
 from test_canary import http_route, release, route_weights
 from test_gates import gated_release
+
+RELEASE_MANAGER_ROLE = os.path.join(ROOT, "manifests", "rbac", "aviary-release-manager.yaml")
 
 
 def aviary(*args, kubeconfig=None, timeout=120, path_prefix=None, program=None):
@@ -115,6 +119,64 @@ def test_wait_exits_2_on_timeout(namespace, operator):
     assert 3 <= time.monotonic() - started < 20
     assert "timed out after 3s" in proc.stderr, proc.stderr
     assert "Paused" in proc.stdout, proc.stdout
+
+
+def user_kubeconfig(user, *groups):
+    proc = subprocess.run([os.path.join(ROOT, "hack", "cluster.sh"), "user", user, *groups],
+                          capture_output=True, text=True, timeout=60, check=True)
+    return proc.stdout.strip().splitlines()[-1]
+
+
+def approval_release(namespace, name, group):
+    steps = [{"setWeight": 50}, {"approval": {"groups": [group]}}, {"setWeight": 100}]
+    status = paused_canary(namespace, name, steps)
+    assert status["phase"] == "AwaitingApproval", status
+
+
+def test_a_release_managers_approval_moves_the_approval_step(namespace, operator):
+    kubectl("apply", "-f", RELEASE_MANAGER_ROLE)
+    kubectl("create", "rolebinding", "release-managers", "-n", namespace, "--clusterrole=aviary-release-manager",
+            "--group=cli-release-managers")
+    kubeconfig = user_kubeconfig("cli-alice", "cli-release-managers")
+    approval_release(namespace, "gated", "cli-release-managers")
+    out = ok(aviary("approve", "-n", namespace, "gated", "--comment", "metrics look good", "--timeout=90s",
+                    kubeconfig=kubeconfig))
+    assert "cli-alice approves step 2 of gated" in out and "accepted" in out, out
+    status = wait_phase("gated", namespace, "Promoted")
+    assert status["stableVersion"] == "2"
+    records = [a for a in status.get("approvals", []) if a["approvedBy"] == "cli-alice"]
+    assert records and records[0]["accepted"] and records[0]["comment"] == "metrics look good", status.get("approvals")
+    approvals = json.loads(kubectl("get", "releaseapprovals", "-n", namespace, "-o", "json").stdout)["items"]
+    spec = approvals[0]["spec"]
+    assert spec["approvedBy"] == "cli-alice" and "cli-release-managers" in spec["groups"] and spec["step"] == 1, spec
+
+
+def test_approvals_without_the_right_leave_the_release_waiting_with_a_message(namespace, operator):
+    # May create approvals and read releases, but lacks the `approve` verb: the operator ignores it.
+    kubectl("create", "role", "approval-writer", "-n", namespace, "--verb=create,get,list,watch",
+            "--resource=releaseapprovals.aviary.dev")
+    kubectl("create", "role", "release-reader", "-n", namespace, "--verb=get,list,watch",
+            "--resource=modelreleases.aviary.dev")
+    kubectl("create", "rolebinding", "writer", "-n", namespace, "--role=approval-writer", "--user=cli-mallory")
+    kubectl("create", "rolebinding", "readers", "-n", namespace, "--role=release-reader",
+            "--user=cli-mallory", "--user=cli-viewer")
+    approval_release(namespace, "guarded", "cli-release-managers")
+
+    proc = aviary("approve", "-n", namespace, "guarded", "--timeout=90s", kubeconfig=user_kubeconfig("cli-mallory"))
+    assert proc.returncode == 1, (proc.stdout, proc.stderr)
+    assert "the operator ignored it: cli-mallory may not approve modelreleases/guarded" in proc.stderr, proc.stderr
+
+    # May read the release but not create approvals: the API server refuses.
+    proc = aviary("reject", "-n", namespace, "guarded", kubeconfig=user_kubeconfig("cli-viewer"))
+    assert proc.returncode == 1, (proc.stdout, proc.stderr)
+    assert "the API server refused the approval" in proc.stderr and "forbidden" in proc.stderr, proc.stderr
+
+    time.sleep(1)
+    status = release_status("guarded", namespace)
+    assert status["phase"] == "AwaitingApproval", status
+    out = ok(aviary("status", "-n", namespace, "guarded"))
+    assert "Pending approval: step 2 waits for cli-release-managers" in out, out
+    assert "ignored: cli-mallory may not approve" in out, out
 
 
 def test_kubectl_aviary_runs_the_same_commands(namespace, operator):

@@ -11,6 +11,8 @@ constexpr Command kCommands[] = {
     {"abort", "[-n NS] NAME", "stop the rollout, traffic back to stable", abortCommand},
     {"rollback", "[-n NS] NAME", "abort, or return to the previous stable version", rollbackCommand},
     {"retry", "[-n NS] NAME", "restart the rollout of a rolled back version", retryCommand},
+    {"approve", "[-n NS] NAME [--comment TEXT]", "approve the step that awaits approval, as you", approveCommand},
+    {"reject", "[-n NS] NAME [--comment TEXT]", "reject it (the release rolls back)", rejectCommand},
     {"set-version", "[-n NS] NAME VERSION", "start a rollout of VERSION (for CI)", setVersionCommand},
     {"wait", "[-n NS] NAME [--timeout 30m]", "until promoted (exit 0), failed (1) or timeout (2)", waitCommand},
     {"lint", "FILE...", "check ModelRelease / ReleaseApproval manifests offline", lintCommand},

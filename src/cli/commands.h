@@ -8,7 +8,7 @@
 //   3. add one line to kCommands in commands.cc: {"foo", "<args>", "one-line summary", fooCommand};
 //   4. if it needs another module, add that library to AVIARY_CLI_DEPS in src/cli/CMakeLists.txt.
 // foo_command.cc is picked up by the CMake glob; nothing else changes. Close siblings share a file
-// (request_command.cc: promote, abort, rollback, retry).
+// (request_command.cc: promote, abort, rollback, retry; approve_command.cc: approve, reject).
 // Commands acting on one ModelRelease parse their arguments with release_command_line.h and reach
 // the cluster through release_client.h.
 
@@ -53,6 +53,8 @@ int promoteCommand(const Invocation& call);
 int abortCommand(const Invocation& call);
 int rollbackCommand(const Invocation& call);
 int retryCommand(const Invocation& call);
+int approveCommand(const Invocation& call);
+int rejectCommand(const Invocation& call);
 int setVersionCommand(const Invocation& call);
 int waitCommand(const Invocation& call);
 
