@@ -8,6 +8,9 @@ apiserver_flowcontrol_dispatched_requests_total{flow_schema} is then the API ser
 the operator's writes, by kind. apiserver_request_total is still read, for the record, over the same
 resources (all clients). A last FlowSchema counts the user's reads (get, list, watch): the design wants
 reconciles to read from the watch caches only."""
+import threading
+import time
+
 from kube import resource_path
 from promtext import samples, total
 
@@ -107,3 +110,34 @@ def request_total_writes(text):
 
 def delta(after, before):
     return {k: after.get(k, 0) - before.get(k, 0) for k in after}
+
+
+class RateSampler:
+    """Samples the user's request count (writes and reads) every `period` seconds on a thread, to tell
+    the peak request rate of a stretch of the run (the operator's client paces itself at 50/s, burst 100)."""
+
+    def __init__(self, counter, period=2.0):
+        self.counter, self.period = counter, period
+        self.samples = []  # (monotonic time, requests so far)
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self):
+        while not self.stopped.is_set():
+            try:
+                self.samples.append((time.monotonic(), sum(self.counter.read().values())))
+            except Exception:  # a missed sample is only a gap
+                pass
+            self.stopped.wait(self.period)
+
+    def start(self):
+        self.thread.start()
+
+    def stop(self):
+        self.stopped.set()
+
+    def peak(self, since, until):
+        """The highest rate (requests/s) between two consecutive samples within [since, until]."""
+        window = [s for s in self.samples if since <= s[0] <= until]
+        rates = [(b[1] - a[1]) / (b[0] - a[0]) for a, b in zip(window, window[1:]) if b[0] > a[0]]
+        return max(rates, default=0.0)

@@ -37,7 +37,7 @@ from kube import ApiError, Kube, cpu_seconds, machine, parallel, resource_path, 
 STEPS = [{"setWeight": 20}, {"pause": {"duration": "1s"}}, {"analysis": {"gates": ["error-ratio"]}},
          {"setWeight": 60}, {"pause": {"duration": "1s"}}, {"setWeight": 100}]
 HEALTHY, FAILING = 0.0, 0.5
-QUIET_SECONDS = 5  # no operator write for this long (longer than a pause) = settled
+QUIET_SECONDS = 6  # no operator write for this long (longer than a pause) = settled
 
 
 def log(message):
@@ -129,7 +129,7 @@ class Bench:
         """Until every release in expected (name → predicate(status)) has its spec observed and the
         predicate holds."""
         deadline = time.monotonic() + timeout
-        interval = max(1.0, len(self.names) / 2000)
+        interval = max(1.0, len(self.names) / 250)  # a list of every release costs the API server too
         last_report = time.monotonic()
         while True:
             items = self.kube.list_all(resource_path("modelreleases", self.ns))
@@ -164,7 +164,7 @@ class Bench:
                 last, since = writes, time.monotonic()
             elif time.monotonic() - since >= QUIET_SECONDS:
                 return
-            time.sleep(1)
+            time.sleep(2)  # each look renders the API server's metrics (megabytes)
         raise AssertionError(f"the operator kept writing for {timeout}s")
 
     # ---- phases -----------------------------------------------------------------------------
@@ -250,27 +250,45 @@ class Bench:
         reconcile_before = self.histogram("aviary_reconcile_duration_seconds")
         cpu_before, server_before = cpu_seconds(self.operator.proc.pid), self.requests.server_seconds(
             self.requests.metrics_text())
+        rates = api_requests.RateSampler(self.requests)
+        rates.start()
+        self.cleanups.append(rates.stop)
+        marks = [time.monotonic()]
         log(f"base: RSS {base} KiB")
 
         self.create()
+        after_create = self.histogram("aviary_reconcile_duration_seconds")
+        marks.append(time.monotonic())
         at_n = self.rss_kib()
         per_release = (at_n - base) / len(self.names)
         log(f"create: {len(self.names)} releases Promoted and settled; RSS {at_n} KiB "
             f"({per_release:.1f} KiB per release) at {time.monotonic() - started:.0f}s")
 
         writes_per_step = self.steps()
+        after_steps = self.histogram("aviary_reconcile_duration_seconds")
+        marks.append(time.monotonic())
         log(f"steps: {writes_per_step:.2f} writes per step at {time.monotonic() - started:.0f}s")
 
         reaction = self.rollbacks()
-        reconcile = self.histogram("aviary_reconcile_duration_seconds") - reconcile_before
+        after_rollbacks = self.histogram("aviary_reconcile_duration_seconds")
+        marks.append(time.monotonic())
+        rates.stop()
+        reconcile = after_rollbacks - reconcile_before
         log(f"reconcile passes {int(reconcile.count)}, mean {ms(reconcile.sum / max(reconcile.count, 1))} ms; "
             f"quantiles interpolated between the histogram's buckets")
+        phases = (("create", after_create - reconcile_before), ("steps", after_steps - after_create),
+                  ("rollbacks", after_rollbacks - after_steps))
+        for i, (phase, h) in enumerate(phases):
+            log(f"  {phase}: {int(h.count)} passes, p50 {ms(h.quantile(0.5))} ms, p99 {ms(h.quantile(0.99))} ms; "
+                f"peak operator request rate {rates.peak(marks[i], marks[i + 1]):.0f}/s")
         self.log_where_time_went(reconcile, cpu_before, server_before)
 
         idle_writes = self.idle()
         with open(f"/proc/{self.operator.proc.pid}/status") as f:
             peak = next(line.split()[1] for line in f if line.startswith("VmHWM:"))
-        log(f"end: RSS {self.rss_kib()} KiB, peak {peak} KiB, operator log {self.operator.log.name}, "
+        depth = promtext.total(self.operator.metrics(), "aviary_workqueue_depth")
+        log(f"end: RSS {self.rss_kib()} KiB, peak {peak} KiB, aviary_workqueue_depth {depth:.0f}, "
+            f"operator log {self.operator.log.name}, "
             f"{time.monotonic() - started:.0f}s in all, load {machine()['load']}")
         return (f"RESULT releases={len(self.names)} rss_base_mib={base / 1024:.1f} per_release_kib={per_release:.1f} "
                 f"reconcile_p50_ms={ms(reconcile.quantile(0.5))} reconcile_p99_ms={ms(reconcile.quantile(0.99))} "

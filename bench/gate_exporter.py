@@ -41,7 +41,8 @@ class GateExporter:
             def log_message(self, *args):
                 pass
 
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        # One thread: a scrape a second, and no thread to start when the machine is out of them.
+        self.server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
         self.target_file = os.path.join(targets_dir, f"{name}.json")
         tmp = self.target_file + ".tmp"
