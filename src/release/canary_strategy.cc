@@ -101,23 +101,44 @@ StepResult runStep(PlanContext& ctx, const api::CanaryStep& step) {
   return StepResult::Advance;  // validation rejects empty steps; nothing to wait for
 }
 
-// `promote` skips the step the release waits on (pause, analysis, approval); `promote-full` jumps
-// past the last step. Weight steps are not skipped: traffic must not reach pods that are not there.
+// The first approval step at or after index, or steps.size().
+size_t nextApprovalStep(const std::vector<api::CanaryStep>& steps, size_t index) {
+  while (index < steps.size() && !steps[index].approval) ++index;
+  return index;
+}
+
+// `promote` skips the step the release waits on (pause, analysis); `promote-full` jumps past the last
+// step. Weight steps are not skipped: traffic must not reach pods that are not there. Approval steps
+// are not skipped either: anyone who may patch a release could otherwise stand in for the verified
+// approver; promote-full stops at the next approval step instead.
 void applyPromoteRequests(PlanContext& ctx) {
   auto& n = ctx.next;
   const auto& steps = ctx.spec().strategy.canary->steps;
   const auto index = static_cast<size_t>(n.currentStepIndex);
   if (ctx.promoteFullRequested) {
     ctx.requestConsumed = true;
+    const size_t target = nextApprovalStep(steps, index);
+    if (target == index) {
+      ctx.event(EventType::Warning, "RequestIgnored",
+                "promote-full does not skip " + stepText(ctx) + ": it waits for an approval (aviary approve)");
+      return;
+    }
     if (index < steps.size() && steps[index].analysis) {
       ctx.actions.push_back(StopAnalysis{stepStage(n.canaryVersion, n.currentStepIndex)});
     }
-    ctx.event(EventType::Normal, "PromoteFull", "remaining steps skipped by request");
-    ctx.enterStep(static_cast<int32_t>(steps.size()));
+    ctx.event(EventType::Normal, "PromoteFull",
+              target == steps.size() ? std::string("remaining steps skipped by request")
+                                     : "steps skipped by request up to the approval step " + std::to_string(target + 1));
+    ctx.enterStep(static_cast<int32_t>(target));
     return;
   }
   if (!ctx.promoteRequested || index >= steps.size() || steps[index].setWeight) return;
   ctx.requestConsumed = true;
+  if (steps[index].approval) {
+    ctx.event(EventType::Warning, "RequestIgnored",
+              "promote does not skip " + stepText(ctx) + ": it waits for an approval (aviary approve)");
+    return;
+  }
   if (steps[index].analysis) ctx.actions.push_back(StopAnalysis{stepStage(n.canaryVersion, n.currentStepIndex)});
   ctx.event(EventType::Normal, "StepSkipped", stepText(ctx) + " skipped by promote request");
   ctx.enterStep(n.currentStepIndex + 1);

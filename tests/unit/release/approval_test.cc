@@ -74,13 +74,6 @@ TEST_F(ApprovalTest, ARejectionOutweighsApprovals) {
   EXPECT_EQ(pass().status.phase, api::Phase::RolledBack);
 }
 
-TEST_F(ApprovalTest, PromoteSkipsTheApproval) {
-  request(RequestKind::Promote, "r1", "promote");
-  Plan p = pass();
-  EXPECT_EQ(p.status.currentStepIndex, 2);
-  EXPECT_TRUE(actionsOf<QueueRegistryRecord>(p).empty());  // no approval was given
-}
-
 TEST_F(ApprovalTest, RequiredRegistryHoldsPromotionUntilApprovalsAreRecorded) {
   release.spec.registry.required = true;
   release.spec.strategy.canary->steps = {weightStep(20), approvalStep()};

@@ -80,6 +80,39 @@ TEST_F(RequestTest, PromoteFullJumpsToPromotion) {
   EXPECT_EQ(pass().status.phase, api::Phase::Promoted);
 }
 
+class ApprovalRequestTest : public PlannerTest {
+ protected:
+  void SetUp() override {
+    release = canaryRelease({weightStep(20), pauseStep(std::nullopt), approvalStep(), weightStep(60)});
+    promotedAt("6");
+    pass();
+    pass();
+    ASSERT_EQ(release.status.phase, api::Phase::Paused);
+  }
+};
+
+TEST_F(ApprovalRequestTest, PromoteFullStopsAtTheNextApprovalStep) {
+  request(RequestKind::PromoteFull, "r1", "promote-full");
+  Plan p = pass();
+  EXPECT_EQ(p.status.currentStepIndex, 2);
+  EXPECT_TRUE(hasEvent(p, "PromoteFull"));
+  EXPECT_EQ(pass().status.phase, api::Phase::AwaitingApproval);
+}
+
+TEST_F(ApprovalRequestTest, NoRequestSkipsAnApprovalStep) {
+  request(RequestKind::Promote, "r1", "promote");
+  ASSERT_EQ(pass().status.currentStepIndex, 2);  // the pause is skipped
+  ASSERT_EQ(pass().status.phase, api::Phase::AwaitingApproval);
+  for (auto [kind, text] : {std::pair{RequestKind::Promote, "promote"}, std::pair{RequestKind::PromoteFull, "promote-full"}}) {
+    request(kind, std::string("again-") + text, text);
+    Plan p = pass();
+    EXPECT_EQ(p.status.currentStepIndex, 2) << text;
+    EXPECT_EQ(p.status.phase, api::Phase::AwaitingApproval) << text;
+    EXPECT_TRUE(hasEvent(p, "RequestIgnored")) << text;
+    EXPECT_EQ(p.status.lastHandledRequest, std::string("again-") + text);
+  }
+}
+
 TEST_F(RequestTest, AbortRollsBackFast) {
   toPause();
   request(RequestKind::Abort, "r1", "abort");
