@@ -3,7 +3,9 @@ analysis (judging the preview before the switch), post-promotion analysis (judgi
 version, rolling back the switch) and a canary's background analysis (judging all along a paused step).
 The blue-green gates use the command provider (the preview takes no user traffic here); the background
 gate is the Prometheus error-rate gate over the simulator's traffic."""
-from harness import apply, set_behaviour, wait_for, wait_phase
+import pytest
+
+from harness import Operator, apply, set_behaviour, wait_for, wait_phase
 from test_canary import http_route, release, route_weights
 from test_gates import error_rate_gate
 from test_strategies import blue_green, selected_version
@@ -17,6 +19,14 @@ QUALITY_GATE = {
 }
 
 
+@pytest.fixture
+def trusting_operator(namespace):
+    """An operator that runs command gates (they are off by default: they run in its container)."""
+    op = Operator("--enable-command-gates", namespace=namespace)
+    yield op
+    op.stop()
+
+
 def judged_blue_green(name, version, stage):
     r = blue_green(name, version)
     r["spec"]["strategy"]["blueGreen"].update(autoPromote=True, **{stage: {"gates": ["quality"]}})
@@ -24,7 +34,7 @@ def judged_blue_green(name, version, stage):
     return r
 
 
-def test_failing_pre_promotion_analysis_never_switches(namespace, operator):
+def test_failing_pre_promotion_analysis_never_switches(namespace, trusting_operator):
     apply(judged_blue_green("pre", 1, "prePromotionAnalysis"), namespace)
     wait_phase("pre", namespace, "Promoted")
     apply(judged_blue_green("pre", 2, "prePromotionAnalysis"), namespace)
@@ -35,7 +45,7 @@ def test_failing_pre_promotion_analysis_never_switches(namespace, operator):
     assert selected_version(namespace, "pre-stable") == "1", "the active Service never left version 1"
 
 
-def test_passing_pre_promotion_analysis_switches_by_itself(namespace, operator):
+def test_passing_pre_promotion_analysis_switches_by_itself(namespace, trusting_operator):
     apply(judged_blue_green("ok", 1, "prePromotionAnalysis"), namespace)
     wait_phase("ok", namespace, "Promoted")
     apply(judged_blue_green("ok", 3, "prePromotionAnalysis"), namespace)
@@ -44,7 +54,7 @@ def test_passing_pre_promotion_analysis_switches_by_itself(namespace, operator):
     wait_for("active Service on version 3", lambda: selected_version(namespace, "ok-stable") == "3")
 
 
-def test_failing_post_promotion_analysis_switches_back(namespace, operator):
+def test_failing_post_promotion_analysis_switches_back(namespace, trusting_operator):
     apply(judged_blue_green("post", 1, "postPromotionAnalysis"), namespace)
     wait_phase("post", namespace, "Promoted")
     apply(judged_blue_green("post", 2, "postPromotionAnalysis"), namespace)
@@ -71,3 +81,17 @@ def test_failing_background_analysis_rolls_back_a_paused_canary(namespace, opera
     status = wait_phase("bg", namespace, "RolledBack", timeout=120)
     assert status["stableVersion"] == "1"
     assert route_weights(namespace, "bg") == {"bg-stable": 100, "bg-canary": 0}
+
+
+def test_command_gates_are_refused_unless_the_operator_allows_them(namespace, operator):
+    apply(judged_blue_green("locked", 1, "prePromotionAnalysis"), namespace)
+    wait_phase("locked", namespace, "Promoted")
+    apply(judged_blue_green("locked", 3, "prePromotionAnalysis"), namespace)
+
+    def refused():
+        s = wait_phase("locked", namespace, ["Paused", "RolledBack", "Progressing", "Promoted"])
+        gate = next((g for g in s.get("gates", []) if g["name"] == "quality" and g.get("measurements")), None)
+        return gate if gate and gate["measurements"][-1]["verdict"] == "Error" else None
+    gate = wait_for("the command gate measuring Error", refused, timeout=60)
+    assert "--enable-command-gates" in gate["measurements"][-1]["detail"], gate
+    assert selected_version(namespace, "locked-stable") == "1", "never switched on a gate that could not run"

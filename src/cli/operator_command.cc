@@ -47,6 +47,7 @@ struct OperatorFlags {
   std::string namespace_;  // "" = all
   int workers = 2;
   bool leaderElect = false;
+  bool commandGates = false;  // --enable-command-gates (analysis_runner.h ProviderOptions)
   std::string leaderElectionNamespace;
   std::string leaderElectionId = "aviary-operator";
   Duration leaseDuration = std::chrono::seconds(15);
@@ -66,9 +67,9 @@ constexpr const char* kUsage =
     "         [--leader-election-namespace NS] [--leader-election-id NAME] [--lease-duration 15s]\n"
     "         [--renew-deadline 10s] [--retry-period 2s] [--health-addr HOST:PORT] [--log-level LEVEL]\n"
     "         [--api-addr HOST:PORT] [--api-tls-cert FILE --api-tls-key FILE]\n"
-    "         [--notify-url URL] [--notify-format generic|slack]\n";
+    "         [--notify-url URL] [--notify-format generic|slack] [--enable-command-gates]\n";
 
-// Accepts "--flag value" and "--flag=value"; --leader-elect alone means true.
+// Accepts "--flag value" and "--flag=value"; --leader-elect and --enable-command-gates alone mean true.
 Result<OperatorFlags> parseFlags(const std::vector<std::string>& args) {
   OperatorFlags flags;
   auto bad = [](const std::string& message) { return makeError(ErrorCode::InvalidSpec, message); };
@@ -79,10 +80,10 @@ Result<OperatorFlags> parseFlags(const std::vector<std::string>& args) {
       inlineValue = name.substr(eq + 1);
       name.resize(eq);
     }
-    if (name == "--leader-elect") {
+    if (name == "--leader-elect" || name == "--enable-command-gates") {
       std::string v = inlineValue.value_or("true");
-      if (v != "true" && v != "false") return bad("--leader-elect: want true or false, got \"" + v + "\"");
-      flags.leaderElect = v == "true";
+      if (v != "true" && v != "false") return bad(name + ": want true or false, got \"" + v + "\"");
+      (name == "--leader-elect" ? flags.leaderElect : flags.commandGates) = v == "true";
       continue;
     }
     static const std::set<std::string> kValueFlags = {
@@ -308,7 +309,8 @@ class Operator {
     if (signals_.requested() || controller_) return;
     logger_.info("caches synced, starting workers", {{"workers", flags_.workers}});
     stack_ = std::make_unique<ReleaseStack>(client_, ReleaseInformers{*releases_, *approvals_, *deployments_, *services_},
-                                            clock_, logger_, metrics_, registry_, notifierOptions());
+                                            clock_, logger_, metrics_, registry_, notifierOptions(),
+                                            analysis::ProviderOptions{flags_.commandGates});
     controller_ = std::make_unique<runtime::Controller>(queue_, stack_->reconciler(), logger_,
                                                          runtime::ControllerOptions{"modelrelease", flags_.workers});
     controller_->start();

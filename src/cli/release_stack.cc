@@ -20,14 +20,14 @@ std::string hostName() {
 
 ReleaseStack::ReleaseStack(k8s::Client& server, ReleaseInformers informers, const Clock& clock, runtime::Logger& logger,
                            telemetry::OperatorMetrics& metrics, telemetry::MetricsRegistry& registry,
-                           notify::WebhookNotifierOptions notifications)
+                           notify::WebhookNotifierOptions notifications, const analysis::ProviderOptions& providers)
     : client_(server) {
   client_.addCache(informers.releases);
   client_.addCache(informers.deployments);
   client_.addCache(informers.services);
   applier_ = workload::makeKubeWorkloadApplier(client_);
   traffic::registerBuiltinRouters(routers_);
-  analysis::registerBuiltinProviders(providers_, clock);
+  analysis::registerBuiltinProviders(providers_, clock, providers);
   k8s::Client& secrets = server;
   analysis::SecretResolver gateSecrets = [&secrets](const api::ModelRelease& release, const api::Gate& gate) {
     const std::string& ns = release.metadata.namespace_;

@@ -26,7 +26,7 @@ class ReleaseStack {
  public:
   ReleaseStack(k8s::Client& server, ReleaseInformers informers, const Clock& clock, runtime::Logger& logger,
                telemetry::OperatorMetrics& metrics, telemetry::MetricsRegistry& registry,
-               notify::WebhookNotifierOptions notifications);
+               notify::WebhookNotifierOptions notifications, const analysis::ProviderOptions& providers);
   ~ReleaseStack();
   runtime::Reconciler& reconciler() { return *reconciler_; }
 

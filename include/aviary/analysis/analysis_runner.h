@@ -27,7 +27,13 @@ class ProviderRegistry {
  private:
   std::vector<std::pair<api::ProviderKind, MetricProviderPtr>> providers_;
 };
-void registerBuiltinProviders(ProviderRegistry& registry, const Clock& clock);
+struct ProviderOptions {
+  // The command provider runs programs inside the operator's container with its credentials, on the
+  // word of whoever may create a ModelRelease; off unless the operator is started with
+  // --enable-command-gates. Disabled, a command gate measures Error saying so.
+  bool commandGates = false;
+};
+void registerBuiltinProviders(ProviderRegistry& registry, const Clock& clock, const ProviderOptions& options = {});
 api::ProviderKind providerKind(const api::Gate& gate);
 
 // A measurement a gate took during this run (for Events and metrics).

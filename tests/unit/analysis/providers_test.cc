@@ -3,6 +3,8 @@
 
 #include "analysis/command/command_provider.h"
 #include "analysis/json_number.h"
+#include "aviary/analysis/analysis_runner.h"
+#include "aviary/common/clock.h"
 
 namespace aviary::analysis {
 namespace {
@@ -64,6 +66,19 @@ TEST(CommandProvider, TimeoutsAndMissingCommandsAreErrors) {
   auto missing = provider.fetch(commandGate({"no-such-command-aviary"}), {});
   ASSERT_FALSE(missing.ok());
   EXPECT_EQ(missing.error().code, ErrorCode::Unavailable);
+}
+
+TEST(BuiltinProviders, CommandGatesRunOnlyWhenTheOperatorAllowsThem) {
+  SystemClock clock;
+  ProviderRegistry locked, open;
+  registerBuiltinProviders(locked, clock);
+  registerBuiltinProviders(open, clock, ProviderOptions{true});
+  auto refused = locked.find(api::ProviderKind::Command)->fetch(commandGate({"sh", "-c", "echo 1"}), {});
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.error().message.find("--enable-command-gates"), std::string::npos) << refused.error().message;
+  auto ran = open.find(api::ProviderKind::Command)->fetch(commandGate({"sh", "-c", "echo 1"}), {});
+  ASSERT_TRUE(ran.ok()) << ran.error().message;
+  EXPECT_DOUBLE_EQ(std::get<Scalar>(*ran).value, 1);
 }
 
 }  // namespace
