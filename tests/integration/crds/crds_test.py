@@ -18,13 +18,12 @@ import subprocess
 import sys
 import time
 
-SKIP = 77
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.environ.get("AVIARY_SOURCE_DIR") or os.path.abspath(os.path.join(HERE, "..", "..", ".."))
 NAMESPACE = "aviary-crd-test-%d" % os.getpid()
+sys.path.insert(0, os.path.dirname(HERE))
+from check_report import SKIP, check, exit_code, failures  # noqa: E402
 CRDS = ["modelreleases.aviary.dev", "releaseapprovals.aviary.dev"]
-
-failures = []
 
 
 def kubectl(*args, stdin=None, as_user=None, groups=()):
@@ -34,14 +33,6 @@ def kubectl(*args, stdin=None, as_user=None, groups=()):
         cmd += ["--as=" + as_user] + ["--as-group=" + g for g in groups]
     proc = subprocess.run(cmd + list(args), input=stdin, capture_output=True, text=True, timeout=120)
     return proc.returncode, proc.stdout + proc.stderr
-
-
-def check(ok, what, detail=""):
-    print(("ok    " if ok else "FAIL  ") + what)
-    if not ok:
-        failures.append(what)
-        if detail:
-            print("      " + detail.strip().replace("\n", "\n      "))
 
 
 def must(args, what, **kw):
@@ -284,8 +275,7 @@ def main():
         check_operator_rbac()
     finally:
         kubectl("delete", "namespace", NAMESPACE, "--wait=false")
-    print("%d failure(s)" % len(failures))
-    return 1 if failures else 0
+    return exit_code()
 
 
 if __name__ == "__main__":
