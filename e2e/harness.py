@@ -68,6 +68,24 @@ def wait_phase(name, namespace, phases, timeout=90):
                     timeout)
 
 
+def wait_outcome(name, namespace, version, timeout=120):
+    """Waits for the rollout of `version` to end: Promoted with it as stable, RolledBack, or Paused on it.
+    (Right after an apply the release still shows the previous rollout's Promoted.)"""
+    version = str(version)
+
+    def ended():
+        s = release_status(name, namespace)
+        phase = s.get("phase")
+        if phase == "Promoted" and s.get("stableVersion") == version:
+            return s
+        if phase == "RolledBack" and s.get("rolledBackVersion") == version:
+            return s
+        if phase == "Paused" and s.get("canaryVersion") == version:
+            return s
+        return None
+    return wait_for(f"{namespace}/{name}: the rollout of version {version} to end", ended, timeout)
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -5,7 +5,7 @@ The blue-green gates use the command provider (the preview takes no user traffic
 gate is the Prometheus error-rate gate over the simulator's traffic."""
 import pytest
 
-from harness import Operator, apply, set_behaviour, wait_for, wait_phase
+from harness import Operator, apply, set_behaviour, wait_for, wait_outcome, wait_phase
 from test_canary import http_route, release, route_weights
 from test_gates import error_rate_gate
 from test_strategies import blue_green, selected_version
@@ -49,7 +49,7 @@ def test_passing_pre_promotion_analysis_switches_by_itself(namespace, trusting_o
     apply(judged_blue_green("ok", 1, "prePromotionAnalysis"), namespace)
     wait_phase("ok", namespace, "Promoted")
     apply(judged_blue_green("ok", 3, "prePromotionAnalysis"), namespace)
-    status = wait_phase("ok", namespace, ["Promoted", "RolledBack"], timeout=60)
+    status = wait_outcome("ok", namespace, 3, timeout=60)
     assert status["phase"] == "Promoted" and status["stableVersion"] == "3", status
     wait_for("active Service on version 3", lambda: selected_version(namespace, "ok-stable") == "3")
 

@@ -2,7 +2,7 @@
 the real Prometheus scrapes it, the operator judges and rolls back."""
 import os
 
-from harness import apply, get, release_status, set_behaviour, wait_for, wait_phase
+from harness import apply, get, release_status, set_behaviour, wait_for, wait_outcome, wait_phase
 from test_canary import http_route, release, route_weights
 
 SELECT = 'namespace="{{namespace}}",release="{{release}}",version="{{version}}"'
@@ -50,7 +50,7 @@ def test_healthy_version_promotes_through_the_same_gate(namespace, operator):
     apply(gated_release("churn", 1), namespace)
     wait_phase("churn", namespace, "Promoted")
     apply(gated_release("churn", 2), namespace)
-    status = wait_phase("churn", namespace, ["Promoted", "RolledBack", "Paused"], timeout=120)
+    status = wait_outcome("churn", namespace, 2, timeout=120)
     assert status["phase"] == "Promoted", status
     assert status["stableVersion"] == "2"
     gate = next(g for g in status["gates"] if g["name"] == "error-rate")

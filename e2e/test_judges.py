@@ -3,7 +3,7 @@ baseline, shifted predictions fail PSI, and an unreachable Prometheus never prom
 import os
 import time
 
-from harness import apply, release_status, set_behaviour, wait_phase
+from harness import apply, release_status, set_behaviour, wait_outcome, wait_phase
 from test_canary import http_route, release
 
 SELECT = 'namespace="{{namespace}}",release="{{release}}",version="{{version}}"'
@@ -42,7 +42,7 @@ def rollout(namespace, name, gate, **behaviour):
     wait_phase(name, namespace, "Promoted")
     set_behaviour(namespace, name, "2", **behaviour)
     apply(compare_release(name, 2, gate), namespace)
-    return wait_phase(name, namespace, ["RolledBack", "Promoted", "Paused"], timeout=150)
+    return wait_outcome(name, namespace, 2, timeout=150)
 
 
 def gate_status(status, name):
