@@ -24,7 +24,7 @@ LATENCY = {
     "compare": {"test": "mann-whitney", "direction": "increase", "confidence": 0.95, "allowedIncrease": 1.2,
                 "minSamples": 15},
     "initialDelay": "25s",
-    "inconclusiveLimit": 2,
+    "inconclusiveLimit": 6,  # too few samples yet is inconclusive; count waits for decisive ones
 }
 
 DRIFT = {
@@ -32,7 +32,7 @@ DRIFT = {
     "prometheus": {"query": f"sum by (le) (increase(model_prediction_score_bucket{{{SELECT}}}[20s]))"},
     "compare": {"test": "psi", "maxPsi": 0.2},
     "initialDelay": "20s",
-    "inconclusiveLimit": 2,
+    "inconclusiveLimit": 6,  # too few samples yet is inconclusive; count waits for decisive ones
 }
 
 
