@@ -222,7 +222,8 @@ class Bench:
         self.settle()
         reaction = self.histogram("aviary_rollback_reaction_seconds")
         log(f"rollback reactions observed={int(reaction.count)} triggered={triggered} "
-            f"({rounds} rounds of {progressing} progressing releases)")
+            f"({rounds} rounds of {progressing} progressing releases): p50 {ms(reaction.quantile(0.5))} ms, "
+            f"p90 {ms(reaction.quantile(0.9))} ms, p99 {ms(reaction.quantile(0.99))} ms")
         return reaction
 
     def idle(self):
