@@ -40,12 +40,12 @@ int sendRequest(const Invocation& call, const RequestCommand& command) {
 
 const RequestCommand kPromote{
     {"promote",
-     "Skip the step the release waits at (a pause, an analysis, an approval; blue-green: promote the preview).\n"
-     "With --full, promote at once: the remaining steps are skipped.",
+     "Skip the step the release waits at (a pause or an analysis; blue-green: promote the preview).\n"
+     "With --full, skip the remaining steps up to the next approval step. Approval steps are never skipped.",
      {},
      {{"--full", "", false}},
      "[--full]",
-     "      --full             skip every remaining step (promote-full)\n"},
+     "      --full             skip the remaining steps up to an approval step (promote-full)\n"},
     "promote",
     "promote-full"};
 
