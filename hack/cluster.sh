@@ -3,7 +3,8 @@
 # kube-scheduler and kwok (fake Nodes) built by hack/build-kube.sh, plus Prometheus, MLflow and the
 # traffic simulator. State and logs live in $AVIARY_CACHE/cluster (see docs/development.md).
 #
-#   hack/cluster.sh up            start what is not running (a running cluster: no-op)
+#   hack/cluster.sh up            start what is not running (a running cluster: no-op); a stopped
+#                                 cluster starts from empty stores (AVIARY_KEEP_STATE=1 keeps them)
 #   hack/cluster.sh down [--purge] stop every component; --purge also deletes the state (etcd data…)
 #   hack/cluster.sh status        one line per component
 #   hack/cluster.sh env           the exports tests need: eval "$(hack/cluster.sh env)"
@@ -129,6 +130,7 @@ start_prometheus() {
     -e "s|@TARGETS_DIR@|$dir/targets|g" "$AVIARY_ROOT/hack/cluster/prometheus.yml.in" >"$dir/prometheus.yml"
   start_component prometheus prometheus --config.file="$dir/prometheus.yml" \
     --storage.tsdb.path="$dir/data" --storage.tsdb.retention.time=1d \
+    --storage.tsdb.retention.size=1GB \
     --web.listen-address="127.0.0.1:${PORTS[prometheus]}" --web.enable-lifecycle
 }
 
@@ -231,6 +233,19 @@ ensure_simulator() {
   wait_until simulator "$START_TIMEOUT" "/readyz" http_ok "http://127.0.0.1:${PORTS[simulator]}/readyz"
 }
 
+# A cold start begins with empty stores. The data a stopped cluster left (etcd objects, Prometheus'
+# TSDB, MLflow's database) belongs to runs nobody is watching any more: leftover releases load the
+# simulator, and replaying a benchmark's 5 GB Prometheus WAL took longer than the start timeout.
+# The PKI and the kubeconfigs stay. AVIARY_KEEP_STATE=1 keeps everything.
+discard_stale_state() {
+  [ "${AVIARY_KEEP_STATE:-0}" = 1 ] && return 0
+  if [ -d "$CLUSTER_DIR/etcd" ] || [ -d "$CLUSTER_DIR/prometheus/data" ] || [ -d "$CLUSTER_DIR/mlflow" ]; then
+    log "discarding the stopped cluster's etcd, Prometheus and MLflow data (AVIARY_KEEP_STATE=1 keeps it)"
+  fi
+  rm -rf "$CLUSTER_DIR/etcd" "$CLUSTER_DIR/prometheus/data" "$CLUSTER_DIR/prometheus/targets" \
+    "$CLUSTER_DIR/mlflow" "$THIRD_PARTY_STAMP"
+}
+
 cmd_up() {
   local start=$SECONDS running
   check_prerequisites
@@ -249,6 +264,7 @@ cmd_up() {
   fi
   # A failed start leaves nothing running (the logs stay); AVIARY_KEEP_FAILED=1 keeps it to debug.
   [ "${AVIARY_KEEP_FAILED:-0}" = 1 ] || trap 'log "up failed: stopping what was started"; cmd_down' EXIT
+  discard_stale_state
   rm -f "$PORTS_FILE"
   load_ports
   local name
