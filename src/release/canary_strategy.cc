@@ -27,6 +27,15 @@ StepResult runSetWeight(PlanContext& ctx, int32_t weight) {
     return StepResult::Wait;
   }
   n.canaryWeight = weight;
+  // The steps after this one (analysis, approval, pause) judge the canary at this weight, so they start
+  // once the route carries it: this pass writes the route, a later pass sees it and moves on. A router
+  // that does not report its weight (the replica ratio) carries it once the pods are there.
+  const auto& routed = ctx.observed.router.canaryWeight;
+  if (routed && *routed != weight) {
+    n.message = stepText(ctx) + ": shifting traffic to canary weight " + std::to_string(weight);
+    ctx.requeueAfter(kRouteSettleDelay);
+    return StepResult::Wait;
+  }
   return StepResult::Advance;
 }
 

@@ -28,6 +28,9 @@ Plan plan(const api::ModelRelease& release, const Observed& observed, TimePoint 
 
 // Delay before looking again when traffic could not be routed (route missing): a retry, not a hot loop.
 inline constexpr Duration kRouterRetryDelay{10'000};
+// Delay before checking that a weight written to the route took effect (the status write that goes
+// with it usually brings the next pass sooner).
+inline constexpr Duration kRouteSettleDelay{1'000};
 // Delay before asking the registry again about a version that is missing or not READY yet.
 inline constexpr Duration kRegistryRetryDelay{30'000};
 // status.history keeps the last entries only.

@@ -61,6 +61,25 @@ TEST_F(CanaryTest, SetWeightShiftsTrafficAndAdvances) {
   EXPECT_EQ(p.status.phase, api::Phase::Paused);  // the next step is the 2m pause
 }
 
+TEST_F(CanaryTest, StepsAfterAWeightWaitUntilTheRouteCarriesIt) {
+  release = canaryRelease({weightStep(20), analysisStep(), weightStep(50)});
+  promotedAt("6");
+  routerReportsWeight = true;
+  observed.router.canaryWeight = 0;  // all traffic on the stable version
+  pass();  // canary created
+  Plan shifting = pass();
+  EXPECT_EQ(actionsOf<SetTraffic>(shifting), (std::vector<SetTraffic>{{"6", "7", 20}}));
+  EXPECT_TRUE(actionsOf<StartAnalysis>(shifting).empty()) << describeAll(shifting);
+  EXPECT_EQ(shifting.status.currentStepIndex, 0);
+  EXPECT_EQ(shifting.status.canaryWeight, 20);
+  EXPECT_EQ(shifting.requeueAfter, kRouteSettleDelay);
+  EXPECT_NE(shifting.status.message.find("shifting traffic to canary weight 20"), std::string::npos);
+  Plan measuring = pass();  // the route reports 20 now
+  EXPECT_TRUE(actionsOf<SetTraffic>(measuring).empty()) << describeAll(measuring);
+  EXPECT_EQ(actionsOf<StartAnalysis>(measuring).size(), 1u);
+  EXPECT_EQ(measuring.status.currentStepIndex, 1);
+}
+
 TEST_F(CanaryTest, TimedPauseRequeuesExactlyTheRemainingTime) {
   pass();
   Plan started = pass();

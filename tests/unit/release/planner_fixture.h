@@ -128,6 +128,7 @@ class PlannerTest : public ::testing::Test {
   api::ModelRelease release = canaryRelease({weightStep(20), pauseStep("2m"), weightStep(50)});
   Observed observed;
   bool podsBecomeReady = true;
+  bool routerReportsWeight = false;  // a mesh router: SetTraffic shows in observed.router.canaryWeight
   std::vector<SetTraffic> trafficLog;
 
   Plan run() const { return plan(release, observed, clock.now()); }
@@ -139,7 +140,10 @@ class PlannerTest : public ::testing::Test {
       if (auto* a = std::get_if<ScaleDeployment>(&action)) scale(a->version, a->replicas);
       if (auto* a = std::get_if<DeleteDeployment>(&action)) observed.deployments.erase(a->version);
       if (auto* a = std::get_if<EnsureServices>(&action)) observed.services = ServiceState{a->stableVersion, a->canaryVersion};
-      if (auto* a = std::get_if<SetTraffic>(&action)) trafficLog.push_back(*a);
+      if (auto* a = std::get_if<SetTraffic>(&action)) {
+        trafficLog.push_back(*a);
+        if (routerReportsWeight) observed.router.canaryWeight = a->canaryWeight;
+      }
       if (auto* a = std::get_if<StartAnalysis>(&action)) observed.analyses[a->stage] = {AnalysisPhase::Running, ""};
     }
     release.status = p.status;
