@@ -33,6 +33,19 @@ otherwise "<release>-aviary". A release named "aviary" gives the plain install's
 {{- $port -}}
 {{- end -}}
 
+{{/* --api-addr: healthAddr's host (reachable from the pod's IP, or the probes would fail) at api.port. */}}
+{{- define "aviary.apiAddr" -}}
+{{- $port := toString .Values.api.port -}}
+{{- if not (and (regexMatch "^[0-9]+$" $port) (le (atoi $port) 65535) (ge (atoi $port) 1)) -}}
+{{- fail (printf "api.port %q must be a port number (1-65535)" $port) -}}
+{{- end -}}
+{{- $healthPort := include "aviary.healthPort" . -}}
+{{- if eq $port $healthPort -}}
+{{- fail (printf "api.port %s is healthAddr's port: the API needs its own" $port) -}}
+{{- end -}}
+{{- printf "%s:%s" (trimSuffix (printf ":%s" $healthPort) .Values.healthAddr) $port -}}
+{{- end -}}
+
 {{/* Labels on every object; the plain install (manifests/) carries the same minus the helm.sh/,
 managed-by and version ones. */}}
 {{- define "aviary.labels" -}}

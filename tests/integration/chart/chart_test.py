@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Checks charts/aviary: helm lint, helm template, helm package (symlinked CRDs resolved, byte-equal to
 crds/), the rendering accepted by a real kube-apiserver (kubectl apply --dry-run=server), the plain
-install (crds/ policy + manifests/) equal in content to the chart's default rendering, and the
-namespace-scoped RBAC granting what the operator needs in its namespace and nothing elsewhere.
+install (crds/ policy + manifests/) equal in content to the chart's default rendering, the optional
+values (HTTP API with TLS, command gates, client rate limit) rendering their flags, ports and volumes, and
+the namespace-scoped RBAC granting what the operator needs in its namespace and nothing elsewhere.
 
 helm comes from hack/build-helm.sh (AVIARY_HELM overrides); without it the test is skipped (exit 77).
 Without KUBECONFIG (`eval "$(hack/cluster.sh env)"`) only the offline checks run, then it skips.
@@ -125,6 +126,9 @@ def check_rendering_rules(helm):
     rendered = helm_template(helm, "--set", "healthAddr=0.0.0.0:9102", "--set", "extraArgs={--workers,4}")
     check("containerPort: 9102" in rendered and '- "0.0.0.0:9102"' in rendered and '- "--workers"\n            - "4"' in rendered,
           "healthAddr sets the container port; extraArgs are appended", rendered)
+    for port, message in (("8080", "is healthAddr's port"), ("70000", "must be a port number"), ("http", "must be a port number")):
+        code, out, err = run([helm, "template", RELEASE, CHART, "--set", "api.enabled=true", "--set", "api.port=" + port])
+        check(code != 0 and message in err, "api.port=%s is refused (%s)" % (port, message), out + err)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -185,6 +189,68 @@ def check_default_rendering(helm):
         diff = differences(plain[key], chart[key])
         check(not diff, "%s %s: manifests/ equals the chart's default" % (key[0], "/".join(filter(None, key[1:]))),
               "manifests/ != chart at:\n" + "\n".join(diff))
+
+
+# Every optional feature the chart exposes as a value, and the flags, ports and volumes it must render.
+API_VALUES = ["--set", "api.enabled=true", "--set", "api.port=9443", "--set", "api.tls.secretName=aviary-api-tls",
+              "--set", "enableCommandGates=true", "--set", "kubeClient.qps=20", "--set", "kubeClient.burst=40"]
+API_ARGS = ["--api-addr", "0.0.0.0:9443", "--api-tls-cert", "/etc/aviary/api-tls/tls.crt",
+            "--api-tls-key", "/etc/aviary/api-tls/tls.key", "--enable-command-gates",
+            "--kube-qps", "20", "--kube-burst", "40"]
+
+
+def operator_objects(helm, *values):
+    """The Deployment's container and pod spec, and the Services by name, of the chart rendered with values."""
+    objects = kubectl_objects(helm_template(helm, *values), "the chart rendered with " + (" ".join(values) or "defaults"))
+    deployments = [o for o in objects if o["kind"] == "Deployment"]
+    if not check(len(deployments) == 1, "one Deployment rendered with " + (" ".join(values) or "defaults")):
+        return {}, {}, {}
+    pod = deployments[0]["spec"]["template"]["spec"]
+    services = {o["metadata"]["name"]: o["spec"] for o in objects if o["kind"] == "Service"}
+    return pod["containers"][0], pod, services
+
+
+def check_api_and_client_values(helm):
+    """api.*, enableCommandGates and kubeClient.* render their flags after the default ones, the port named
+    api in the container and a Service, the TLS Secret mounted where the flags point; the API server
+    accepts the result. Each value alone renders only its own part."""
+    default_container, default_pod, default_services = operator_objects(helm)
+    container, pod, services = operator_objects(helm, *API_VALUES)
+    if not (default_container and container):
+        return
+    check(container["args"] == default_container["args"] + API_ARGS,
+          "api, enableCommandGates and kubeClient values render their flags after the default ones",
+          "args: %s" % container["args"])
+    check({"name": "api", "containerPort": 9443} in container["ports"], "the container has the port api 9443",
+          json.dumps(container["ports"]))
+    api_service = services.get("aviary-operator-api", {})
+    check([(p.get("name"), p.get("port"), p.get("targetPort")) for p in api_service.get("ports", [])] == [("api", 9443, "api")]
+          and api_service.get("selector") == default_services["aviary-operator-metrics"]["selector"],
+          "the Service aviary-operator-api sends port api 9443 to the operator's pods", json.dumps(api_service))
+    mount = {"name": "api-tls", "mountPath": "/etc/aviary/api-tls", "readOnly": True}
+    check(mount in container["volumeMounts"], "the TLS Secret is mounted read-only at /etc/aviary/api-tls",
+          json.dumps(container["volumeMounts"]))
+    volume = {"name": "api-tls", "secret": {"secretName": "aviary-api-tls", "items": [
+        {"key": "tls.crt", "path": "tls.crt"}, {"key": "tls.key", "path": "tls.key"}]}}
+    check(volume in pod["volumes"], "the volume api-tls is the Secret's tls.crt and tls.key", json.dumps(pod["volumes"]))
+    flag_paths = [container["args"][container["args"].index(f) + 1] for f in ("--api-tls-cert", "--api-tls-key")]
+    check(flag_paths == [mount["mountPath"] + "/" + item["path"] for item in volume["secret"]["items"]],
+          "--api-tls-cert and --api-tls-key name the mounted files", json.dumps(flag_paths))
+    dry_run_server(helm_template(helm, *API_VALUES), "the chart rendered with " + " ".join(API_VALUES[1::2]))
+
+    container, pod, services = operator_objects(helm, "--set", "api.enabled=true")
+    check(container.get("args") == default_container["args"] + ["--api-addr", "0.0.0.0:8443"]
+          and pod.get("volumes") == default_pod["volumes"] and "aviary-operator-api" in services,
+          "api.enabled alone: plain HTTP on 8443 (no TLS flags or volume), the api Service", json.dumps(container.get("args")))
+    container, pod, services = operator_objects(helm, "--set", "api.tls.secretName=aviary-api-tls",
+                                                "--set", "kubeClient.qps=0", "--set", "healthAddr=[::]:8080")
+    check(container.get("args") == default_container["args"][:-1] + ["[::]:8080", "--kube-qps", "0"]
+          and pod.get("volumes") == default_pod["volumes"] and "aviary-operator-api" not in services,
+          "without api.enabled no API, TLS or Service; kubeClient.qps=0 renders --kube-qps 0 alone",
+          json.dumps(container.get("args")))
+    container, pod, services = operator_objects(helm, "--set", "api.enabled=true", "--set", "healthAddr=[::]:8080")
+    check(container.get("args", [])[-2:] == ["--api-addr", "[::]:8443"], "the API listens on healthAddr's host",
+          json.dumps(container.get("args")))
 
 
 def kubectl(*args):
@@ -251,6 +317,7 @@ def main():
         print("skipped: the API server checks need KUBECONFIG (eval \"$(hack/cluster.sh env)\" first)")
         return SKIP
     check_default_rendering(helm)
+    check_api_and_client_values(helm)
     check_namespace_scope(helm)
     return exit_code()
 
