@@ -145,6 +145,7 @@ void fields(V& v, WebhookProvider& w) {
   v.optional("method", w.method, OneOf{{"GET", "POST"}});
   v.optional("body", w.body);
   v.optional("jsonPath", w.jsonPath);
+  v.optional("bearerTokenSecret", w.bearerTokenSecret);
   v.optional("timeout", w.timeout);
 }
 

@@ -11,6 +11,11 @@ namespace {
 
 std::string number(double value) { return nlohmann::json(value).dump(); }
 
+void validateSecretKeyRef(const std::string& path, const SecretKeyRef& ref, Findings& findings) {
+  findings.dnsSubdomain(path + ".name", ref.name);
+  findings.nonEmpty(path + ".key", ref.key);
+}
+
 void validatePrometheus(const std::string& path, const PrometheusProvider& prometheus, bool compare,
                         Findings& findings) {
   findings.httpUrl(path + ".address", prometheus.address);
@@ -31,8 +36,7 @@ void validatePrometheus(const std::string& path, const PrometheusProvider& prome
   findings.duration(path + ".step", prometheus.step, true);
   if (prometheus.step && !prometheus.range) findings.add(path + ".step", "is only used with range (a range query)");
   if (prometheus.bearerTokenSecret) {
-    findings.dnsSubdomain(path + ".bearerTokenSecret.name", prometheus.bearerTokenSecret->name);
-    findings.nonEmpty(path + ".bearerTokenSecret.key", prometheus.bearerTokenSecret->key);
+    validateSecretKeyRef(path + ".bearerTokenSecret", *prometheus.bearerTokenSecret, findings);
   }
   if (prometheus.basicAuthSecret) findings.dnsSubdomain(path + ".basicAuthSecret", *prometheus.basicAuthSecret);
   findings.duration(path + ".timeout", prometheus.timeout, true);
@@ -52,6 +56,9 @@ void validateWebhook(const std::string& path, const WebhookProvider& webhook, Fi
   if (webhook.body && webhook.method != "POST") findings.add(path + ".body", "needs method: POST");
   if (webhook.jsonPath.empty() || webhook.jsonPath[0] != '$') {
     findings.add(path + ".jsonPath", "must start with $, got \"" + webhook.jsonPath + "\"");
+  }
+  if (webhook.bearerTokenSecret) {
+    validateSecretKeyRef(path + ".bearerTokenSecret", *webhook.bearerTokenSecret, findings);
   }
   findings.duration(path + ".timeout", webhook.timeout, true);
 }

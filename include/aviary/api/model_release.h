@@ -137,6 +137,7 @@ struct WebhookProvider {
   std::string method = "GET";  // GET | POST
   std::optional<std::string> body;
   std::string jsonPath = "$";  // selector of the number (or array) in the response
+  std::optional<SecretKeyRef> bearerTokenSecret;  // sent as Authorization: Bearer <value>
   std::string timeout = "5s";
 };
 

@@ -66,7 +66,12 @@ spec:
         consecutiveErrorLimit: 3
         critical: true
       - name: errors-by-hook
-        webhook: {url: "https://metrics.example/errors", method: POST, body: "{}", jsonPath: "$.value"}
+        webhook:
+          url: "https://metrics.example/errors"
+          method: POST
+          body: "{}"
+          jsonPath: "$.value"
+          bearerTokenSecret: {name: hook-token, key: token}
         threshold: {min: 0, max: 5}
       - name: scripted
         command: {command: [/bin/check, "{{version}}"], timeout: 20s}

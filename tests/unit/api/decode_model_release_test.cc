@@ -43,6 +43,8 @@ TEST(DecodeModelRelease, ReadsEveryField) {
   EXPECT_TRUE(latency.critical);
   EXPECT_EQ(spec.analysis.gates[2].webhook->method, "POST");
   EXPECT_EQ(spec.analysis.gates[2].webhook->jsonPath, "$.value");
+  EXPECT_EQ(spec.analysis.gates[2].webhook->bearerTokenSecret->name, "hook-token");
+  EXPECT_EQ(spec.analysis.gates[2].webhook->bearerTokenSecret->key, "token");
   EXPECT_EQ(spec.analysis.gates[3].command->command[1], "{{version}}");
   EXPECT_FALSE(spec.rollback.automatic);
   EXPECT_EQ(spec.progressDeadlineSeconds, 300);
@@ -85,6 +87,7 @@ spec:
   EXPECT_EQ(gate.webhook->method, "GET");
   EXPECT_EQ(gate.webhook->jsonPath, "$");
   EXPECT_EQ(gate.webhook->timeout, "5s");
+  EXPECT_FALSE(gate.webhook->bearerTokenSecret) << "no credentials unless a Secret is named";
   EXPECT_EQ(gate.compare->test, CompareTest::MannWhitney);
   EXPECT_EQ(gate.compare->direction, Direction::Increase);
   EXPECT_EQ(gate.compare->confidence, 0.95);
@@ -181,6 +184,10 @@ INSTANTIATE_TEST_SUITE_P(
                    "must be one of increase, decrease, either; got string \"up\""},
         DecodeCase{"WebhookMethod", {set("/spec/analysis/gates/2/webhook/method", "PUT")}, "spec.analysis.gates[2].webhook.method",
                    "must be one of GET, POST; got string \"PUT\""},
+        DecodeCase{"WebhookBearerSecretKeyMissing", {remove("/spec/analysis/gates/2/webhook/bearerTokenSecret/key")},
+                   "spec.analysis.gates[2].webhook.bearerTokenSecret.key", "required field is missing"},
+        DecodeCase{"WebhookBearerSecretAsString", {set("/spec/analysis/gates/2/webhook/bearerTokenSecret", "hook-token")},
+                   "spec.analysis.gates[2].webhook.bearerTokenSecret", "must be an object, got string \"hook-token\""},
         DecodeCase{"NotificationFormat", {set("/spec/notifications/0/format", "xml")}, "spec.notifications[0].format",
                    "must be one of generic, slack; got string \"xml\""},
         DecodeCase{"NotificationNameMissing", {remove("/spec/notifications/1/name")}, "spec.notifications[1].name",
