@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "aviary/analysis/gate_credentials.h"
+
 namespace aviary::analysis {
 
 AnalysisRunner::AnalysisRunner(const ProviderRegistry& providers, SecretResolver secrets)
@@ -25,6 +27,11 @@ api::GateStatus* findStatus(std::vector<api::GateStatus>& statuses, const std::s
 
 Judgement errorJudgement(const Error& error) { return Judgement{api::Verdict::Error, std::nullopt, std::nullopt, error.message}; }
 
+// A provider's error may quote what the endpoint echoed back or the URL it called.
+Judgement fetchErrorJudgement(const Error& error, const QueryContext& context) {
+  return errorJudgement(makeError(error.code, withoutCredentials(error.message, context.secrets)));
+}
+
 }  // namespace
 
 Judgement AnalysisRunner::measure(const api::ModelRelease& release, const Versions& versions, const api::Gate& gate,
@@ -43,12 +50,12 @@ Judgement AnalysisRunner::measure(const api::ModelRelease& release, const Versio
   }
 
   auto canary = provider->fetch(gate, context);
-  if (!canary.ok()) return errorJudgement(canary.error());
+  if (!canary.ok()) return fetchErrorJudgement(canary.error(), context);
   if (!judge.needsBaseline()) return judge.judge(*canary, nullptr);
   QueryContext baselineContext = context;
   baselineContext.version = context.baselineVersion;
   auto baseline = provider->fetch(gate, baselineContext);
-  if (!baseline.ok()) return errorJudgement(baseline.error());
+  if (!baseline.ok()) return fetchErrorJudgement(baseline.error(), baselineContext);
   return judge.judge(*canary, &*baseline);
 }
 

@@ -156,5 +156,21 @@ TEST_F(AnalysisRunnerTest, UnreadableCredentialsAreAnErrorWithoutQuerying) {
   EXPECT_EQ(statuses[0].measurements.back().verdict, api::Verdict::Error);
 }
 
+TEST_F(AnalysisRunnerTest, ACredentialAProviderErrorQuotesNeverReachesStatus) {
+  // An endpoint that echoes the header it rejected, and a Prometheus URL carrying basic auth.
+  provider->answers.push_back(makeError(ErrorCode::Unavailable, "HTTP 401: token s3cr3t-t0k rejected"));
+  provider->answers.push_back(makeError(ErrorCode::Timeout, "http://reader:p%40ss@prom:9090/api/v1/query: no answer"));
+  auto credentials = [](const api::ModelRelease&, const api::Gate&) -> Result<std::map<std::string, std::string>> {
+    return std::map<std::string, std::string>{{"token", "s3cr3t-t0k"}, {"username", "reader"}, {"password", "p@ss"}};
+  };
+  run({"error-rate"}, credentials);
+  clock.advance(10s);
+  run({"error-rate"}, credentials);
+  ASSERT_EQ(statuses[0].measurements.size(), 2u);
+  EXPECT_EQ(statuses[0].measurements[0].detail, "HTTP 401: token [redacted] rejected");
+  EXPECT_EQ(statuses[0].measurements[1].detail, "http://[redacted]:[redacted]@prom:9090/api/v1/query: no answer");
+  EXPECT_EQ(statuses[0].measurements[1].verdict, api::Verdict::Error);
+}
+
 }  // namespace
 }  // namespace aviary::analysis

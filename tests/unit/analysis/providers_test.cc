@@ -1,10 +1,13 @@
-// The command provider runs real processes; the JSON selection is shared with the webhook provider.
+// The command provider runs real processes, the webhook provider calls a real HTTP server on loopback;
+// the JSON selection is shared by both.
 #include <gtest/gtest.h>
 
 #include "analysis/command/command_provider.h"
 #include "analysis/json_number.h"
+#include "analysis/webhook/webhook_provider.h"
 #include "aviary/analysis/analysis_runner.h"
 #include "aviary/common/clock.h"
+#include "unit/k8s/loopback_server.h"
 
 namespace aviary::analysis {
 namespace {
@@ -66,6 +69,51 @@ TEST(CommandProvider, TimeoutsAndMissingCommandsAreErrors) {
   auto missing = provider.fetch(commandGate({"no-such-command-aviary"}), {});
   ASSERT_FALSE(missing.ok());
   EXPECT_EQ(missing.error().code, ErrorCode::Unavailable);
+}
+
+std::string httpReply(int status, const std::string& body) {
+  return "HTTP/1.1 " + std::to_string(status) + " X\r\nContent-Type: application/json\r\nContent-Length: " +
+         std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
+}
+
+api::Gate webhookGate(const std::string& url) {
+  api::Gate g;
+  g.name = "hook";
+  g.webhook = api::WebhookProvider{};
+  g.webhook->url = url;
+  g.webhook->timeout = "2s";
+  return g;
+}
+
+TEST(WebhookProvider, SendsTheTokenAsABearerCredential) {
+  aviary::testing::LoopbackServer server({httpReply(200, "0.02")});
+  QueryContext ctx;
+  ctx.version = "7";
+  ctx.secrets["token"] = "t0k-from-secret";
+  auto value = WebhookProvider().fetch(webhookGate(server.url() + "/score?version={{version}}"), ctx);
+  ASSERT_TRUE(value.ok()) << value.error().message;
+  EXPECT_DOUBLE_EQ(std::get<Scalar>(*value).value, 0.02);
+  ASSERT_EQ(server.requests().size(), 1u);
+  const std::string request = server.requests()[0];
+  EXPECT_EQ(request.rfind("GET /score?version=7 HTTP/1.1\r\n", 0), 0u) << request;
+  EXPECT_NE(request.find("\r\nAuthorization: Bearer t0k-from-secret\r\n"), std::string::npos) << request;
+}
+
+TEST(WebhookProvider, SendsNoAuthorizationWithoutAToken) {
+  aviary::testing::LoopbackServer server({httpReply(200, "1")});
+  auto value = WebhookProvider().fetch(webhookGate(server.url()), {});
+  ASSERT_TRUE(value.ok()) << value.error().message;
+  ASSERT_EQ(server.requests().size(), 1u);
+  EXPECT_EQ(server.requests()[0].find("Authorization"), std::string::npos) << server.requests()[0];
+}
+
+TEST(WebhookProvider, ARejectedTokenIsAnErrorNotAMeasurement) {
+  aviary::testing::LoopbackServer server({httpReply(401, R"({"error":"bad token"})")});
+  QueryContext ctx;
+  ctx.secrets["token"] = "wrong-token";
+  auto value = WebhookProvider().fetch(webhookGate(server.url()), ctx);
+  ASSERT_FALSE(value.ok());
+  EXPECT_NE(value.error().message.find("HTTP 401"), std::string::npos) << value.error().message;
 }
 
 TEST(BuiltinProviders, CommandGatesRunOnlyWhenTheOperatorAllowsThem) {
