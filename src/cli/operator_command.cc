@@ -33,6 +33,7 @@
 #include "aviary/telemetry/operator_metrics.h"
 #include "aviary/controller/approval_intake.h"
 #include "cli/commands.h"
+#include "cli/operator_flags.h"
 #include "cli/release_stack.h"
 
 namespace aviary::cli {
@@ -41,130 +42,6 @@ namespace {
 
 using runtime::ObjectPtr;
 constexpr const char* kReleaseLabel = "aviary.dev/release";
-
-struct OperatorFlags {
-  std::string kubeconfig;
-  std::string namespace_;  // "" = all
-  int workers = 2;
-  bool leaderElect = false;
-  bool commandGates = false;  // --enable-command-gates (analysis_runner.h ProviderOptions)
-  std::string leaderElectionNamespace;
-  std::string leaderElectionId = "aviary-operator";
-  Duration leaseDuration = std::chrono::seconds(15);
-  Duration renewDeadline = std::chrono::seconds(10);
-  Duration retryPeriod = std::chrono::seconds(2);
-  std::string healthAddr = "127.0.0.1:8080";
-  std::string apiAddr;  // "" = the release API (docs/http-api.md) is off
-  std::string apiTlsCert;  // with apiTlsKey: the release API speaks HTTPS
-  std::string apiTlsKey;
-  runtime::LogLevel logLevel = runtime::LogLevel::Info;
-  std::string notifyUrl;  // "" = no operator-wide webhook (docs/notifications.md)
-  api::NotificationFormat notifyFormat = api::NotificationFormat::Generic;
-};
-
-constexpr const char* kUsage =
-    "usage: aviary operator [--kubeconfig PATH] [--namespace NS] [--workers N] [--leader-elect]\n"
-    "         [--leader-election-namespace NS] [--leader-election-id NAME] [--lease-duration 15s]\n"
-    "         [--renew-deadline 10s] [--retry-period 2s] [--health-addr HOST:PORT] [--log-level LEVEL]\n"
-    "         [--api-addr HOST:PORT] [--api-tls-cert FILE --api-tls-key FILE]\n"
-    "         [--notify-url URL] [--notify-format generic|slack] [--enable-command-gates]\n";
-
-// Accepts "--flag value" and "--flag=value"; --leader-elect and --enable-command-gates alone mean true.
-Result<OperatorFlags> parseFlags(const std::vector<std::string>& args) {
-  OperatorFlags flags;
-  auto bad = [](const std::string& message) { return makeError(ErrorCode::InvalidSpec, message); };
-  for (size_t i = 0; i < args.size(); ++i) {
-    std::string name = args[i];
-    std::optional<std::string> inlineValue;
-    if (auto eq = name.find('='); eq != std::string::npos) {
-      inlineValue = name.substr(eq + 1);
-      name.resize(eq);
-    }
-    if (name == "--leader-elect" || name == "--enable-command-gates") {
-      std::string v = inlineValue.value_or("true");
-      if (v != "true" && v != "false") return bad(name + ": want true or false, got \"" + v + "\"");
-      (name == "--leader-elect" ? flags.leaderElect : flags.commandGates) = v == "true";
-      continue;
-    }
-    static const std::set<std::string> kValueFlags = {
-        "--kubeconfig", "--namespace", "--workers", "--leader-election-namespace", "--leader-election-id",
-        "--lease-duration", "--renew-deadline", "--retry-period", "--health-addr", "--log-level",
-        "--api-addr", "--api-tls-cert", "--api-tls-key", "--notify-url", "--notify-format"};
-    if (!kValueFlags.count(name)) return bad("unknown flag " + name);
-    std::string value;
-    if (inlineValue) {
-      value = *inlineValue;
-    } else if (i + 1 < args.size()) {
-      value = args[++i];
-    } else {
-      return bad(name + " needs a value");
-    }
-    auto duration = [&](Duration& out) -> Status {
-      auto parsed = parseDuration(value);
-      if (!parsed || *parsed <= Duration::zero()) return bad(name + ": \"" + value + "\" is not a positive duration");
-      out = *parsed;
-      return okStatus();
-    };
-    Status ok = okStatus();
-    if (name == "--kubeconfig") {
-      flags.kubeconfig = value;
-    } else if (name == "--namespace") {
-      flags.namespace_ = value;
-    } else if (name == "--workers") {
-      char* end = nullptr;
-      long n = std::strtol(value.c_str(), &end, 10);
-      if (*end != '\0' || n < 1 || n > 64) return bad("--workers: want 1..64, got \"" + value + "\"");
-      flags.workers = static_cast<int>(n);
-    } else if (name == "--leader-election-namespace") {
-      flags.leaderElectionNamespace = value;
-    } else if (name == "--leader-election-id") {
-      flags.leaderElectionId = value;
-    } else if (name == "--lease-duration") {
-      ok = duration(flags.leaseDuration);
-    } else if (name == "--renew-deadline") {
-      ok = duration(flags.renewDeadline);
-    } else if (name == "--retry-period") {
-      ok = duration(flags.retryPeriod);
-    } else if (name == "--health-addr") {
-      flags.healthAddr = value;
-    } else if (name == "--api-addr") {
-      flags.apiAddr = value;
-    } else if (name == "--api-tls-cert") {
-      flags.apiTlsCert = value;
-    } else if (name == "--api-tls-key") {
-      flags.apiTlsKey = value;
-    } else if (name == "--notify-url") {
-      if (value.rfind("http://", 0) != 0 && value.rfind("https://", 0) != 0) {
-        return bad("--notify-url: want an http:// or https:// URL");
-      }
-      flags.notifyUrl = value;
-    } else if (name == "--notify-format") {
-      auto format = api::parseNotificationFormat(value);
-      if (!format) return bad("--notify-format: want generic or slack, got \"" + value + "\"");
-      flags.notifyFormat = *format;
-    } else if (name == "--log-level") {
-      auto level = runtime::parseLogLevel(value);
-      if (!level) return level.error();
-      flags.logLevel = *level;
-    }
-    if (!ok) return ok.error();
-  }
-  if (flags.notifyUrl.empty() && flags.notifyFormat != api::NotificationFormat::Generic) {
-    return bad("--notify-format needs --notify-url");
-  }
-  if (flags.apiTlsCert.empty() != flags.apiTlsKey.empty()) return bad("--api-tls-cert and --api-tls-key go together");
-  if (!flags.apiTlsCert.empty() && flags.apiAddr.empty()) return bad("--api-tls-cert needs --api-addr");
-  if (!(flags.retryPeriod < flags.renewDeadline && flags.renewDeadline < flags.leaseDuration)) {
-    return bad("want --retry-period < --renew-deadline < --lease-duration");
-  }
-  if (flags.leaderElectionNamespace.empty()) {
-    const char* podNamespace = std::getenv("POD_NAMESPACE");
-    flags.leaderElectionNamespace = podNamespace && *podNamespace ? podNamespace
-                                    : !flags.namespace_.empty()   ? flags.namespace_
-                                                                  : "default";
-  }
-  return flags;
-}
 
 // Unique per replica: the pod (host) name, plus the pid so two processes on one host differ.
 std::string replicaIdentity() {
@@ -177,18 +54,32 @@ std::string replicaIdentity() {
 // release it names for a ReleaseApproval, the aviary.dev/release label for owned objects.
 using KeyOf = std::function<std::string(const nlohmann::json& object)>;
 
-runtime::EventHandler enqueueReleaseOf(runtime::WorkQueue& queue, KeyOf keyOf, telemetry::Gauge& depth) {
-  auto enqueue = [&queue, keyOf, &depth](const ObjectPtr& object) {
+runtime::EventHandler enqueueReleaseOf(runtime::WorkQueue& queue, KeyOf keyOf) {
+  auto enqueue = [&queue, keyOf](const ObjectPtr& object) {
     std::string key = keyOf(*object);
-    if (key.empty()) return;
-    queue.add(key);
-    depth.set(static_cast<double>(queue.len()));
+    if (!key.empty()) queue.add(key);
   };
   runtime::EventHandler handler;
   handler.onAdd = enqueue;
   handler.onUpdate = [enqueue](const ObjectPtr&, const ObjectPtr& current) { enqueue(current); };
   handler.onDelete = enqueue;
   return handler;
+}
+
+// The queue reports its depth to aviary_workqueue_depth on every change.
+runtime::WorkQueueOptions queueOptions(telemetry::OperatorMetrics& metrics) {
+  runtime::WorkQueueOptions options;
+  options.onDepth = [series = metrics.workqueueDepth.withLabels()](size_t depth) {
+    series.set(static_cast<double>(depth));
+  };
+  return options;
+}
+
+// Every request of the operator's own client counts in aviary_kube_requests_total{verb, code}.
+k8s::RequestObserver countRequests(telemetry::OperatorMetrics& metrics) {
+  return [&counter = metrics.kubeRequests](const std::string& verb, long code) {
+    counter.withLabels({"verb", verb}, {"code", std::to_string(code)}).inc();
+  };
 }
 
 std::string namespacedKey(const nlohmann::json& object, const std::string& name) {
@@ -198,10 +89,12 @@ std::string namespacedKey(const nlohmann::json& object, const std::string& name)
 
 class Operator {
  public:
+  // registry and metrics must outlive the operator (the client reports to them already).
   Operator(OperatorFlags flags, k8s::Client& client, k8s::RestConfig restConfig, runtime::Logger& logger,
-           runtime::ShutdownSignals& signals)
+           runtime::ShutdownSignals& signals, telemetry::MetricsRegistry& registry,
+           telemetry::OperatorMetrics& metrics)
       : flags_(std::move(flags)), client_(client), restConfig_(std::move(restConfig)), logger_(logger),
-        signals_(signals), queue_(clock_), metrics_(registry_, AVIARY_VERSION) {}
+        signals_(signals), queue_(clock_, queueOptions(metrics)), registry_(registry), metrics_(metrics) {}
 
   int run() {
     startInformers();
@@ -243,7 +136,7 @@ class Operator {
     options.namespace_ = flags_.namespace_;
     options.labelSelector = selector;
     auto& informer = *informers_.emplace_back(std::make_unique<runtime::Informer>(client_, type, options, logger_));
-    informer.addHandler(enqueueReleaseOf(queue_, std::move(keyOf), metrics_.workqueueDepth));
+    informer.addHandler(enqueueReleaseOf(queue_, std::move(keyOf)));
     return informer;
   }
 
@@ -364,8 +257,8 @@ class Operator {
   runtime::ShutdownSignals& signals_;
   SystemClock clock_;
   runtime::WorkQueue queue_;
-  telemetry::MetricsRegistry registry_;
-  telemetry::OperatorMetrics metrics_;
+  telemetry::MetricsRegistry& registry_;
+  telemetry::OperatorMetrics& metrics_;
   server::HttpServer server_;
   std::unique_ptr<server::ReleaseApiListener> releaseApi_;
   std::vector<std::unique_ptr<runtime::Informer>> informers_;
@@ -385,16 +278,21 @@ class Operator {
 int operatorCommand(const Invocation& call) {
   // First, before any thread exists, so every thread inherits the blocked signals.
   runtime::ShutdownSignals signals;
-  auto flags = parseFlags(call.args);
+  auto flags = parseOperatorFlags(call.args);
   if (!flags) {
-    call.err << "aviary operator: " << flags.error().message << "\n" << kUsage;
+    call.err << "aviary operator: " << flags.error().message << "\n" << kOperatorUsage;
     return kExitUsage;
   }
   SystemClock clock;
   runtime::Logger logger(call.err, clock, flags->logLevel);
+  telemetry::MetricsRegistry registry;
+  telemetry::OperatorMetrics metrics(registry, AVIARY_VERSION);
   k8s::ClientOptions clientOptions;
   clientOptions.kubeconfigPath = flags->kubeconfig;
   clientOptions.userAgent = "aviary-operator/" AVIARY_VERSION;
+  clientOptions.qps = flags->kubeQps;
+  clientOptions.burst = flags->kubeBurst;
+  clientOptions.onRequest = countRequests(metrics);
   auto restConfig = k8s::resolveRestConfig(clientOptions);
   if (!restConfig) {
     logger.error("no Kubernetes client", {{"error", restConfig.error().describe()}});
@@ -407,7 +305,7 @@ int operatorCommand(const Invocation& call) {
   }
   logger.info("starting", {{"version", AVIARY_VERSION}, {"namespace", flags->namespace_.empty() ? "*" : flags->namespace_},
                            {"workers", flags->workers}, {"leaderElect", flags->leaderElect}});
-  Operator op(*flags, **client, *restConfig, logger, signals);
+  Operator op(*flags, **client, *restConfig, logger, signals, registry, metrics);
   return op.run();
 }
 

@@ -53,14 +53,15 @@ class KubeClient final : public Client {
         clock_(deps.clock ? *deps.clock : *ownedClock_),
         sleep_(deps.sleep ? std::move(deps.sleep) : Sleeper([](Duration d) { std::this_thread::sleep_for(d); })),
         bucket_(options.qps, options.burst, clock_),
-        timeout_(std::chrono::seconds(std::max(1, options.requestTimeoutSeconds))) {}
+        timeout_(std::chrono::seconds(std::max(1, options.requestTimeoutSeconds))),
+        onRequest_(options.onRequest) {}
 
   Result<Json> get(const ResourceType& type, const std::string& ns, const std::string& name) override {
     return call("GET", objectPath(type, ns, name), "", "");
   }
 
   Result<ObjectList> list(const ResourceType& type, const std::string& ns, const ListOptions& options) override {
-    auto answer = call("GET", listPath(type, ns, options), "", "");
+    auto answer = call("LIST", listPath(type, ns, options), "", "");
     if (!answer) return answer.error();
     ObjectList list;
     if (auto items = answer->find("items"); items != answer->end() && items->is_array()) {
@@ -140,6 +141,7 @@ class KubeClient final : public Client {
     };
     auto response = transport_->stream(
         request, [&](std::string_view chunk) { return framer.feed(chunk, onLine); }, stop);
+    observe("WATCH", response);
     if (!response) return response.error();
     if (!isSuccess(response->status)) return statusError(response->status, response->body, response->headers, context);
     if (streamError) return *streamError;
@@ -171,12 +173,18 @@ class KubeClient final : public Client {
     if (wait > Duration::zero()) sleep_(wait);
   }
 
+  void observe(const std::string& verb, const Result<HttpResponse>& response) const {
+    if (onRequest_) onRequest_(verb, response ? response->status : 0);
+  }
+
   // Sends with the rate limit and the retry policy; the last answer (or transport error) comes back.
-  Result<HttpResponse> send(const HttpRequest& request) {
+  // verb names the request to the observer (LIST for a GET of a collection).
+  Result<HttpResponse> send(const std::string& verb, const HttpRequest& request) {
     bool idempotent = request.method == "GET";
     for (int attempt = 1;; ++attempt) {
       pace();
       auto response = transport_->perform(request);
+      observe(verb, response);
       bool last = attempt >= kMaxAttempts;
       if (!response) {
         if (last || !idempotent || response.error().code != ErrorCode::Unavailable) return response;
@@ -202,8 +210,10 @@ class KubeClient final : public Client {
     return std::min<Duration>(wait, kMaxRetryAfter);
   }
 
-  Result<Json> call(const std::string& method, const std::string& pathAndQuery, std::string body,
+  // verb: GET, LIST, POST, PUT, PATCH or DELETE (LIST is sent as GET).
+  Result<Json> call(const std::string& verb, const std::string& pathAndQuery, std::string body,
                     const std::string& bodyType) {
+    const std::string method = verb == "LIST" ? "GET" : verb;
     HttpRequest request;
     request.method = method;
     request.pathAndQuery = pathAndQuery;
@@ -211,7 +221,7 @@ class KubeClient final : public Client {
     request.timeout = timeout_;
     if (!bodyType.empty()) request.headers.emplace_back("Content-Type", bodyType);
     std::string context = method + " " + pathOnly(pathAndQuery);
-    auto response = send(request);
+    auto response = send(verb, request);
     if (!response) return response.error();
     if (!isSuccess(response->status)) return statusError(response->status, response->body, response->headers, context);
     Json parsed = Json::parse(response->body, nullptr, false);
@@ -227,6 +237,7 @@ class KubeClient final : public Client {
   Sleeper sleep_;
   TokenBucket bucket_;
   std::chrono::milliseconds timeout_;
+  RequestObserver onRequest_;
 };
 
 }  // namespace

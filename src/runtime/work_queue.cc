@@ -56,7 +56,12 @@ void WorkQueue::addLocked(const std::string& key) {
   // A key in a worker's hands is queued again by done(), so it is never processed twice at once.
   if (processing_.count(key)) return;
   queue_.push_back(key);
+  depthChangedLocked();
   readyCv_.notify_one();
+}
+
+void WorkQueue::depthChangedLocked() const {
+  if (options_.onDepth) options_.onDepth(queue_.size());
 }
 
 void WorkQueue::add(const std::string& key) {
@@ -102,6 +107,7 @@ std::optional<std::string> WorkQueue::get() {
   if (queue_.empty()) return std::nullopt;
   std::string key = std::move(queue_.front());
   queue_.pop_front();
+  depthChangedLocked();
   processing_.insert(key);
   dirty_.erase(key);
   return key;
@@ -112,6 +118,7 @@ void WorkQueue::done(const std::string& key) {
   processing_.erase(key);
   if (dirty_.count(key) && !shuttingDown_) {
     queue_.push_back(key);
+    depthChangedLocked();
     readyCv_.notify_one();
   }
   if (processing_.empty()) drainCv_.notify_all();
@@ -137,6 +144,7 @@ void WorkQueue::shutDown() {
     std::lock_guard lock(mutex_);
     shuttingDown_ = true;
     queue_.clear();
+    depthChangedLocked();
   }
   readyCv_.notify_all();
   timerCv_.notify_all();

@@ -83,6 +83,11 @@ class Client {
 
 using ClientPtr = std::unique_ptr<Client>;
 
+// Told of every answer (or failure to get one) from the API server: verb as the API server's
+// apiserver_request_total spells it (GET, LIST, WATCH, POST, PUT, PATCH, DELETE), code the HTTP status or
+// 0 when no answer came. Each retry is its own request. Called on the requesting thread; keep it cheap.
+using RequestObserver = std::function<void(const std::string& verb, long code)>;
+
 struct ClientOptions {
   std::string kubeconfigPath;  // "" = $KUBECONFIG, else ~/.kube/config, else in-cluster config
   std::string context;         // "" = current-context
@@ -93,6 +98,7 @@ struct ClientOptions {
   // Act as this user (and groups) via Impersonate-User/-Group headers; needs RBAC "impersonate".
   std::string impersonateUser;
   std::vector<std::string> impersonateGroups;
+  RequestObserver onRequest;  // empty = not observed
 };
 
 // Builds the client from kubeconfig or in-cluster service-account config (see ClientOptions).

@@ -12,6 +12,7 @@
 
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <queue>
@@ -61,6 +62,9 @@ struct WorkQueueOptions {
   // Starts the timer thread that moves due delayed keys into the queue. Off only in unit tests that
   // call promoteDue() themselves.
   bool timerThread = true;
+  // Told the number of keys waiting to be handed out (what len() returns) each time it changes: the
+  // depth metric. Called with the queue's lock held: it must be cheap and must not call the queue.
+  std::function<void(size_t depth)> onDepth;
 };
 
 class WorkQueue {
@@ -100,6 +104,7 @@ class WorkQueue {
 
  private:
   void addLocked(const std::string& key);
+  void depthChangedLocked() const;
   void timerLoop();
 
   Clock& clock_;

@@ -60,6 +60,7 @@ class KubeClientTest : public ::testing::Test {
     ClientOptions options;
     options.qps = qps;
     options.burst = burst;
+    options.onRequest = [this](const std::string& verb, long code) { observed.emplace_back(verb, code); };
     KubeClientDeps deps{std::make_unique<ScriptedTransport>(script), &clock, [this](Duration d) {
                           slept.push_back(d);
                           clock.advance(d);
@@ -77,6 +78,7 @@ class KubeClientTest : public ::testing::Test {
   Script script;
   ManualClock clock;
   std::vector<Duration> slept;
+  std::vector<std::pair<std::string, long>> observed;  // what onRequest was told
 };
 
 TEST_F(KubeClientTest, GetReturnsTheObjectAndMapsNotFound) {
@@ -218,6 +220,24 @@ TEST_F(KubeClientTest, WritesAreNotRetriedOnConnectionFailures) {
   EXPECT_EQ(result.error().code, ErrorCode::Unavailable);
   EXPECT_EQ(script.requests.size(), 1u);
   EXPECT_TRUE(slept.empty());
+}
+
+TEST_F(KubeClientTest, EveryAnswerAndEveryRetryIsObservedWithTheServersVerb) {
+  script.answers.push_back(makeError(ErrorCode::Unavailable, "connection refused"));
+  script.answers.push_back(reply(503, statusBody(503, "ServiceUnavailable", "starting")));
+  script.answers.push_back(reply(200, {{"metadata", {{"name", "a"}}}}));
+  script.answers.push_back(reply(200, {{"items", Json::array()}}));
+  script.answers.push_back(reply(409, statusBody(409, "AlreadyExists", "exists")));
+  script.answers.push_back(reply(200, nullptr));
+  auto c = client();
+  ASSERT_TRUE(c->get(resources::kConfigMaps, "ml", "a").ok());
+  ASSERT_TRUE(c->list(resources::kConfigMaps, "ml", {}).ok());
+  ASSERT_FALSE(c->create(resources::kConfigMaps, "ml", {{"metadata", {{"name", "a"}}}}).ok());
+  std::atomic<bool> stop{false};
+  ASSERT_TRUE(c->watch(resources::kConfigMaps, "ml", {}, [](const WatchEvent&) {}, stop).ok());
+  using Seen = std::vector<std::pair<std::string, long>>;
+  EXPECT_EQ(observed, (Seen{{"GET", 0}, {"GET", 503}, {"GET", 200}, {"LIST", 200}, {"POST", 409}, {"WATCH", 200}}));
+  EXPECT_EQ(script.requests[3].method, "GET");  // a LIST is a GET on the wire
 }
 
 TEST_F(KubeClientTest, RateLimitWaitsBetweenRequests) {

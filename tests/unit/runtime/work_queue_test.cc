@@ -161,6 +161,25 @@ TEST(WorkQueue, DelayedKeysArriveInDueOrderAndDedupWithQueuedOnes) {
   EXPECT_EQ(queue.len(), 1u);
 }
 
+TEST(WorkQueue, DepthObserverFollowsEveryChangeOfTheWaitingKeys) {
+  ManualClock clock;
+  std::vector<size_t> depths;
+  WorkQueueOptions options = manualTimer();
+  options.onDepth = [&depths](size_t depth) { depths.push_back(depth); };
+  WorkQueue queue(clock, options);
+  queue.add("ml/a");
+  queue.add("ml/a");  // deduplicated: no change
+  queue.add("ml/b");
+  auto a = queue.get();
+  queue.add("ml/a");  // in a worker's hands: waits for done
+  queue.done(*a);     // queued again
+  queue.addAfter("ml/c", seconds(1));
+  clock.advance(seconds(1));
+  queue.promoteDue();
+  queue.shutDown();
+  EXPECT_EQ(depths, (std::vector<size_t>{1, 2, 1, 2, 3, 0}));
+}
+
 TEST(WorkQueue, ShutDownWakesWaitersAndIgnoresNewKeys) {
   ManualClock clock;
   WorkQueue queue(clock, manualTimer());
