@@ -6,8 +6,10 @@ import signal
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 import urllib.request
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -138,6 +140,28 @@ class Operator:
                 self.proc.wait(15)
             except subprocess.TimeoutExpired:
                 self.kill()
+
+
+class QuietHandler(BaseHTTPRequestHandler):
+    """A request handler that keeps the test's output free of access-log lines."""
+
+    def log_message(self, *args):
+        pass
+
+
+class LoopbackHttpServer:
+    """An HTTP server a test starts for the operator to call: handler_class on 127.0.0.1, an ephemeral
+    port, served from a daemon thread. url is its base URL; close() stops it."""
+
+    def __init__(self, handler_class):
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler_class)
+        self.url = "http://127.0.0.1:%d" % self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
 
 
 def set_behaviour(namespace, release, version, **behaviour):

@@ -7,17 +7,16 @@ import base64
 import json
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from harness import Operator, apply, kubectl, wait_for, wait_phase
+from harness import LoopbackHttpServer, Operator, QuietHandler, apply, kubectl, wait_for, wait_phase
 from test_canary import release, request
 
 SECRET_PATH = "/services/T000/B000/s3cr3t-token"
 
 
-class Receiver:
+class Receiver(LoopbackHttpServer):
     """Webhooks on 127.0.0.1: POSTs to /fail get a 500, every other path a 200; all are recorded."""
 
     def __init__(self):
@@ -25,7 +24,7 @@ class Receiver:
         self.lock = threading.Lock()
         receiver = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 with receiver.lock:
@@ -34,21 +33,11 @@ class Receiver:
                 self.send_header("Content-Length", "0")
                 self.end_headers()
 
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = "http://127.0.0.1:%d" % self.server.server_address[1]
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
+        super().__init__(Handler)
 
     def bodies(self, path):
         with self.lock:
             return [body for p, body in self.received if p == path]
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
 
 
 @pytest.fixture
