@@ -28,10 +28,11 @@ StepResult runSetWeight(PlanContext& ctx, int32_t weight) {
   }
   n.canaryWeight = weight;
   // The steps after this one (analysis, approval, pause) judge the canary at this weight, so they start
-  // once the route carries it: this pass writes the route, a later pass sees it and moves on. A router
-  // that does not report its weight (the replica ratio) carries it once the pods are there.
+  // once a mesh route carries it: this pass writes the route, a later pass reads it back and moves on.
+  // The replica ratio carries it once the pods are there (checked above); the share it reports is the
+  // rounded replica split (1 of 2 pods for 20%), never compared.
   const auto& routed = ctx.observed.router.canaryWeight;
-  if (routed && *routed != weight) {
+  if (routed && *routed != weight && !usesReplicaRatio(ctx.spec())) {
     n.message = stepText(ctx) + ": shifting traffic to canary weight " + std::to_string(weight);
     ctx.requeueAfter(kRouteSettleDelay);
     return StepResult::Wait;

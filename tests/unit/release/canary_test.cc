@@ -80,6 +80,17 @@ TEST_F(CanaryTest, StepsAfterAWeightWaitUntilTheRouteCarriesIt) {
   EXPECT_EQ(measuring.status.currentStepIndex, 1);
 }
 
+TEST_F(CanaryTest, TheReplicaRatioMovesOnOnceThePodsAreThere) {
+  release = canaryRelease({weightStep(20), analysisStep(), weightStep(50)}, /*ratio=*/true);
+  release.spec.replicas = 1;
+  promotedAt("6");
+  observed.router.canaryWeight = 50;  // what the replica ratio reports for 1 canary pod beside 1 stable pod
+  pass();  // canary created
+  Plan p = pass();
+  EXPECT_EQ(actionsOf<StartAnalysis>(p).size(), 1u) << describeAll(p);
+  EXPECT_EQ(p.status.currentStepIndex, 1);
+}
+
 TEST_F(CanaryTest, TimedPauseRequeuesExactlyTheRemainingTime) {
   pass();
   Plan started = pass();
