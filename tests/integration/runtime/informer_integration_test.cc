@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "aviary/runtime/informer.h"
+#include "integration/etcd_compaction.h"
 #include "integration/runtime/cluster_fixture.h"
 
 namespace aviary::runtime {
@@ -47,11 +48,11 @@ class Heard {
 class InformerIntegrationTest : public ClusterTest {
  protected:
   InformerIntegrationTest() : logger_(logs_, clock_, LogLevel::Debug) {}
-  std::unique_ptr<Informer> startInformer(k8s::Client& client) {
+  std::unique_ptr<Informer> startInformer(k8s::Client& client, const k8s::ResourceType& type = kConfigMaps) {
     InformerOptions options;
     options.namespace_ = namespace_;
     options.reconnectBackoff = {200ms, 2s, 0};
-    auto informer = std::make_unique<Informer>(client, kConfigMaps, options, logger_);
+    auto informer = std::make_unique<Informer>(client, type, options, logger_);
     informer->addHandler(heard_.handler());
     informer->start();
     EXPECT_TRUE(informer->waitForSync(30s));
@@ -105,8 +106,8 @@ TEST_F(InformerIntegrationTest, WatchSurvivesAnApiserverRestartWithoutLosingEven
   EXPECT_NE(logs().find("\"msg\":\"watch"), std::string::npos) << "the stream did break: " << logs();
 }
 
-// Forwards to the real client but opens the first watch at resourceVersion 1, long compacted, so
-// the real server answers 410 Gone and the informer must relist.
+// Forwards to the real client but opens the first watch at resourceVersion 1, compacted by the test,
+// so the real server answers 410 Gone and the informer must relist.
 class FirstWatchTooOld final : public k8s::Client {
  public:
   explicit FirstWatchTooOld(k8s::Client& real) : real_(real) {}
@@ -148,11 +149,20 @@ class FirstWatchTooOld final : public k8s::Client {
   std::atomic<bool> tampered_{false};
 };
 
+// Events: the API server keeps no watch cache for them, so an old version is looked up in etcd
+// (etcd_compaction.h).
+const k8s::ResourceType kCoreEvents{"", "v1", "events", "Event", true};
+
 TEST_F(InformerIntegrationTest, GoneFromTheRealServerMakesItRelistAndCarryOn) {
+  Status compacted = aviary::testing::compactEtcd();
+  ASSERT_TRUE(compacted.ok()) << compacted.error().describe();
   FirstWatchTooOld client(*client_);
-  auto informer = startInformer(client);
+  auto informer = startInformer(client, kCoreEvents);
   EXPECT_TRUE(eventually([&] { return client.lists >= 2; }, 30s));
-  ASSERT_TRUE(client_->create(kConfigMaps, namespace_, configMap("later")).ok());
+  k8s::Json event = {{"metadata", {{"name", "later"}}},
+                     {"involvedObject", {{"kind", "ConfigMap"}, {"name", "x"}, {"namespace", namespace_}}},
+                     {"reason", "Test"}, {"message", "written after the relist"}, {"type", "Normal"}};
+  ASSERT_TRUE(client_->create(kCoreEvents, namespace_, event).ok());
   EXPECT_TRUE(heard_.waitFor("add later"));
   informer->stop();
   EXPECT_NE(logs().find("watch expired, relisting"), std::string::npos) << logs();
