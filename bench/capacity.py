@@ -1,8 +1,9 @@
 """Room on the local cluster for one benchmark run, added before it and removed after it.
 
-- Service addresses: the cluster's Service range (hack/cluster.sh, 10.0.0.0/24) has 254 addresses and
-  a release owns three Services, so it holds 84 releases. A ServiceCIDR of the run's own (a /16,
-  networking.k8s.io/v1; ranges may overlap) adds room without restarting the API server.
+- Service addresses: a release owns three Services. The cluster's Service range (hack/cluster.sh,
+  10.0.0.0/16 now, a /24 of 84 releases before) is shared with every other test, so the run adds a
+  ServiceCIDR of its own (a /16, networking.k8s.io/v1; ranges may overlap) without restarting the API
+  server.
 - Pods: the three kwok Nodes take 1,000 pods each. The run adds fake Nodes of its own (kwok manages
   every Node annotated kwok.x-k8s.io/node=fake), tainted so only the bench's pods, which tolerate the
   taint and select the Nodes, run there.

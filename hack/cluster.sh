@@ -16,7 +16,7 @@ source "$AVIARY_ROOT/hack/cluster/lib-cluster.sh"
 CORE=(etcd apiserver controller_manager scheduler kwok prometheus mlflow)
 MLFLOW_VENV=$AVIARY_CACHE/mlflow-venv
 SIMULATOR_BIN=${AVIARY_SIMULATOR_BIN:-$(cd "$AVIARY_ROOT" && realpath -m "${AVIARY_BUILD_DIR:-build}/src/simulator/aviary-simulator")}
-SERVICE_CIDR=10.0.0.0/24
+SERVICE_CIDR=10.0.0.0/16  # 65,534 Service addresses: room for ~21,000 releases of three Services
 START_TIMEOUT=${AVIARY_START_TIMEOUT:-60}
 
 # ---------------------------------------------------------------------------------------------
