@@ -14,6 +14,13 @@ std::string stepText(const PlanContext& ctx) {
          std::to_string(ctx.spec().strategy.canary->steps.size());
 }
 
+// Whether the step after the current one looks at the canary's traffic (pause, analysis, approval).
+bool judgedNext(const PlanContext& ctx) {
+  const auto& steps = ctx.spec().strategy.canary->steps;
+  const auto next = static_cast<size_t>(ctx.next.currentStepIndex) + 1;
+  return next < steps.size() && !steps[next].setWeight;
+}
+
 StepResult runSetWeight(PlanContext& ctx, int32_t weight) {
   auto& n = ctx.next;
   // Pods first: the canary must serve its share before any traffic is sent to it.
@@ -27,12 +34,13 @@ StepResult runSetWeight(PlanContext& ctx, int32_t weight) {
     return StepResult::Wait;
   }
   n.canaryWeight = weight;
-  // The steps after this one (analysis, approval, pause) judge the canary at this weight, so they start
-  // once a mesh route carries it: this pass writes the route, a later pass reads it back and moves on.
-  // The replica ratio carries it once the pods are there (checked above); the share it reports is the
-  // rounded replica split (1 of 2 pods for 20%), never compared.
+  // A pause, analysis or approval next judges the canary at this weight, so it starts once a mesh route
+  // carries it: this pass writes the route, a later pass reads it back and moves on. Another weight or
+  // the promotion next moves traffic again and needs no wait (nor the extra pass and status write).
+  // The replica ratio carries the weight once the pods are there (checked above); the share it reports
+  // is the rounded replica split (1 of 2 pods for 20%), never compared.
   const auto& routed = ctx.observed.router.canaryWeight;
-  if (routed && *routed != weight && !usesReplicaRatio(ctx.spec())) {
+  if (routed && *routed != weight && !usesReplicaRatio(ctx.spec()) && judgedNext(ctx)) {
     n.message = stepText(ctx) + ": shifting traffic to canary weight " + std::to_string(weight);
     ctx.requeueAfter(kRouteSettleDelay);
     return StepResult::Wait;

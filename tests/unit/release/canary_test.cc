@@ -80,6 +80,20 @@ TEST_F(CanaryTest, StepsAfterAWeightWaitUntilTheRouteCarriesIt) {
   EXPECT_EQ(measuring.status.currentStepIndex, 1);
 }
 
+TEST_F(CanaryTest, AWeightFollowedByAWeightOrThePromotionDoesNotWaitForTheRoute) {
+  release = canaryRelease({weightStep(20), weightStep(100)});
+  promotedAt("6");
+  routerReportsWeight = true;
+  observed.router.canaryWeight = 0;
+  pass();  // canary created
+  Plan twenty = pass();
+  EXPECT_EQ(actionsOf<SetTraffic>(twenty), (std::vector<SetTraffic>{{"6", "7", 20}}));
+  EXPECT_EQ(twenty.status.currentStepIndex, 1) << "the next weight does not wait for the route";
+  Plan promoted = pass();  // the canary's pods for 100% are there: 100 and the promotion, one route write
+  EXPECT_EQ(actionsOf<SetTraffic>(promoted), (std::vector<SetTraffic>{{"7", "", 0}})) << describeAll(promoted);
+  EXPECT_EQ(promoted.status.phase, api::Phase::Promoted);
+}
+
 TEST_F(CanaryTest, TheReplicaRatioMovesOnOnceThePodsAreThere) {
   release = canaryRelease({weightStep(20), analysisStep(), weightStep(50)}, /*ratio=*/true);
   release.spec.replicas = 1;
