@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 
-from harness import apply, wait_for, wait_phase
+from harness import apply, wait_for, wait_outcome, wait_phase
 from test_canary import release
 
 SAMPLE = re.compile(r'^(?P<name>[a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(?P<labels>[^}]*)\})? (?P<value>\S+)$')
@@ -29,8 +29,8 @@ def test_live_metrics_parse_and_count_kube_requests_and_queue_depth(namespace, o
     apply(release("counter", 1, steps), namespace)
     wait_phase("counter", namespace, "Promoted")
     apply(release("counter", 2, steps), namespace)
-    status = wait_phase("counter", namespace, "Promoted")
-    assert status["stableVersion"] == "2"
+    status = wait_outcome("counter", namespace, 2)
+    assert status["phase"] == "Promoted", status
 
     text = operator.metrics()
     check = subprocess.run(["promtool", "check", "metrics"], input=text, capture_output=True, text=True)

@@ -131,13 +131,35 @@ class Operator {
   }
 
  private:
-  runtime::Informer& addInformer(const k8s::ResourceType& type, const std::string& selector, KeyOf keyOf) {
+  runtime::Informer& newInformer(const k8s::ResourceType& type, const std::string& selector) {
     runtime::InformerOptions options;
     options.namespace_ = flags_.namespace_;
     options.labelSelector = selector;
-    auto& informer = *informers_.emplace_back(std::make_unique<runtime::Informer>(client_, type, options, logger_));
+    return *informers_.emplace_back(std::make_unique<runtime::Informer>(client_, type, options, logger_));
+  }
+
+  // An informer whose events enqueue the release keyOf names.
+  runtime::Informer& addInformer(const k8s::ResourceType& type, const std::string& selector, KeyOf keyOf) {
+    auto& informer = newInformer(type, selector);
     informer.addHandler(enqueueReleaseOf(queue_, std::move(keyOf)));
     return informer;
+  }
+
+  // HTTPRoutes and VirtualServices are cached when the API server serves them (their CRDs are
+  // optional), so the routers read them without a request. Cache only, no handler: a route is read
+  // when its release is reconciled. A type not served when the operator starts is read from the server.
+  void addRouteCaches() {
+    for (const k8s::ResourceType* type : {&k8s::resources::kHttpRoutes, &k8s::resources::kVirtualServices}) {
+      k8s::ListOptions probe;
+      probe.limit = 1;
+      auto served = client_.list(*type, flags_.namespace_, probe);
+      if (!served) {
+        logger_.info("route type not cached: read from the API server",
+                     {{"kind", type->kind}, {"reason", served.error().describe()}});
+        continue;
+      }
+      routes_.push_back(&newInformer(*type, ""));
+    }
   }
 
   void startInformers() {
@@ -154,6 +176,7 @@ class Operator {
     for (auto* informer : {deployments_, services_}) {
       informer->addIndex(controller::kReleaseIndex, runtime::labelIndex(kReleaseLabel));
     }
+    addRouteCaches();
     for (auto& informer : informers_) informer->start();
   }
 
@@ -201,7 +224,7 @@ class Operator {
     std::lock_guard lock(controllerMutex_);
     if (signals_.requested() || controller_) return;
     logger_.info("caches synced, starting workers", {{"workers", flags_.workers}});
-    stack_ = std::make_unique<ReleaseStack>(client_, ReleaseInformers{*releases_, *approvals_, *deployments_, *services_},
+    stack_ = std::make_unique<ReleaseStack>(client_, ReleaseInformers{*releases_, *approvals_, *deployments_, *services_, routes_},
                                             clock_, logger_, metrics_, registry_, notifierOptions(),
                                             analysis::ProviderOptions{flags_.commandGates});
     controller_ = std::make_unique<runtime::Controller>(queue_, stack_->reconciler(), logger_,
@@ -266,6 +289,7 @@ class Operator {
   runtime::Informer* approvals_ = nullptr;
   runtime::Informer* deployments_ = nullptr;
   runtime::Informer* services_ = nullptr;
+  std::vector<runtime::Informer*> routes_;  // the route types the API server serves
   std::mutex controllerMutex_;
   std::unique_ptr<ReleaseStack> stack_;
   std::unique_ptr<runtime::Controller> controller_;

@@ -25,6 +25,7 @@ ReleaseStack::ReleaseStack(k8s::Client& server, ReleaseInformers informers, cons
   client_.addCache(informers.releases);
   client_.addCache(informers.deployments);
   client_.addCache(informers.services);
+  for (runtime::Informer* routes : informers.routes) client_.addCache(*routes);
   applier_ = workload::makeKubeWorkloadApplier(client_);
   traffic::registerBuiltinRouters(routers_);
   analysis::registerBuiltinProviders(providers_, clock, providers);

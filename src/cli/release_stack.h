@@ -4,6 +4,7 @@
 // resolver, the Event recorder and the webhook notifier. Owned by the operator for its lifetime.
 
 #include <memory>
+#include <vector>
 
 #include "aviary/analysis/analysis_runner.h"
 #include "aviary/controller/cache_reading_client.h"
@@ -20,6 +21,7 @@ struct ReleaseInformers {
   runtime::Informer& approvals;   // with controller::approvalReleaseIndex() as "release"
   runtime::Informer& deployments; // labelled, with the "release" label index
   runtime::Informer& services;
+  std::vector<runtime::Informer*> routes;  // HTTPRoutes, VirtualServices: those the API server serves
 };
 
 class ReleaseStack {
