@@ -8,16 +8,13 @@
 
 #include <unistd.h>
 
-#include <cstdlib>
 #include <iostream>
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <set>
 #include <thread>
 
 #include "aviary/api/model_release.h"
-#include "aviary/common/duration.h"
 #include "aviary/k8s/client.h"
 #include "aviary/k8s/kube_client.h"
 #include "aviary/runtime/controller.h"
