@@ -1,5 +1,6 @@
 """Canary rollouts end to end: the real API server, kwok nodes, the operator as a process."""
 import json
+import time
 
 from harness import apply, get, kubectl, list_objects, release_status, wait_for, wait_phase
 
@@ -88,6 +89,25 @@ def test_gateway_api_route_walks_the_weights(namespace, operator):
     assert status["stableVersion"] == "2"
     assert wait_for("all traffic on the new stable", lambda: route_weights(namespace, "fraud").get("fraud-canary", 0) == 0
                     and route_weights(namespace, "fraud")["fraud-stable"] == 100)
+
+
+def test_hand_edited_route_weights_are_put_back_during_a_pause(namespace, operator):
+    apply(http_route("drift", ["drift-stable"]), namespace)
+    steps = [{"setWeight": 30}, {"pause": {}}, {"setWeight": 100}]
+    routing = {"gatewayAPI": {"httpRoute": "drift"}}
+    apply(release("drift", 1, steps, routing), namespace)
+    wait_phase("drift", namespace, "Promoted")
+    apply(release("drift", 2, steps, routing), namespace)
+    wait_phase("drift", namespace, "Paused")  # an indefinite pause: no timed pass is coming
+    wait_for("30% on the canary", lambda: route_weights(namespace, "drift") == {"drift-stable": 70, "drift-canary": 30})
+    time.sleep(5)  # the passes that follow the pause's start (status, Deployment status) are over
+    route = get("httproute", "drift", namespace)
+    for backend in route["spec"]["rules"][0]["backendRefs"]:
+        backend["weight"] = 100 if backend["name"] == "drift-stable" else 0
+    kubectl("replace", "-f", "-", "-n", namespace, input=json.dumps(route))
+    # The route's watch event reconciles the release; its next timed pass would be never.
+    wait_for("the operator's 30% back on the route",
+             lambda: route_weights(namespace, "drift") == {"drift-stable": 70, "drift-canary": 30}, timeout=5)
 
 
 def test_abort_rolls_back_in_one_route_write(namespace, operator):

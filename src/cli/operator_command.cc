@@ -29,6 +29,7 @@
 #include "aviary/telemetry/metrics_registry.h"
 #include "aviary/telemetry/operator_metrics.h"
 #include "aviary/controller/approval_intake.h"
+#include "aviary/controller/route_index.h"
 #include "cli/commands.h"
 #include "cli/operator_flags.h"
 #include "cli/release_stack.h"
@@ -143,8 +144,9 @@ class Operator {
   }
 
   // HTTPRoutes and VirtualServices are cached when the API server serves them (their CRDs are
-  // optional), so the routers read them without a request. Cache only, no handler: a route is read
-  // when its release is reconciled. A type not served when the operator starts is read from the server.
+  // optional), so the routers read them without a request, and a change to a route reconciles the
+  // releases that name it (route_index.h): a hand-edited weight is put back at once, not at the end of
+  // a pause. A type not served when the operator starts is read from the server.
   void addRouteCaches() {
     for (const k8s::ResourceType* type : {&k8s::resources::kHttpRoutes, &k8s::resources::kVirtualServices}) {
       k8s::ListOptions probe;
@@ -155,12 +157,28 @@ class Operator {
                      {{"kind", type->kind}, {"reason", served.error().describe()}});
         continue;
       }
-      routes_.push_back(&newInformer(*type, ""));
+      runtime::Informer& routes = newInformer(*type, "");
+      routes.addHandler(enqueueReleasesRoutingThrough(*type));
+      routes_.push_back(&routes);
     }
+  }
+
+  runtime::EventHandler enqueueReleasesRoutingThrough(const k8s::ResourceType& type) {
+    auto enqueue = [this, &type](const ObjectPtr& route) {
+      for (const auto& release : releases_->store().byIndex(controller::kRouteIndex, controller::routeIndexKey(type, *route))) {
+        queue_.add(runtime::objectKey(*release));
+      }
+    };
+    runtime::EventHandler handler;
+    handler.onAdd = enqueue;
+    handler.onUpdate = [enqueue](const ObjectPtr&, const ObjectPtr& current) { enqueue(current); };
+    handler.onDelete = enqueue;
+    return handler;
   }
 
   void startInformers() {
     releases_ = &addInformer(k8s::resources::kModelReleases, "", [](const nlohmann::json& o) { return runtime::objectKey(o); });
+    releases_->addIndex(controller::kRouteIndex, controller::releaseRouteIndex());
     approvals_ = &addInformer(k8s::resources::kReleaseApprovals, "", [](const nlohmann::json& o) {
       return namespacedKey(o, o.value("/spec/release"_json_pointer, std::string()));
     });
