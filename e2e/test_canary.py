@@ -91,34 +91,33 @@ def test_gateway_api_route_walks_the_weights(namespace, operator):
                     and route_weights(namespace, "fraud")["fraud-stable"] == 100)
 
 
+def paused_routed_canary(namespace, name, weight):
+    """Version 1 promoted, version 2 paused indefinitely at `weight`% through an HTTPRoute named `name`."""
+    apply(http_route(name, [f"{name}-stable"]), namespace)
+    steps = [{"setWeight": weight}, {"pause": {}}, {"setWeight": 100}]
+    routing = {"gatewayAPI": {"httpRoute": name}}
+    apply(release(name, 1, steps, routing), namespace)
+    wait_phase(name, namespace, "Promoted")
+    apply(release(name, 2, steps, routing), namespace)
+    wait_phase(name, namespace, "Paused")
+    split = {f"{name}-stable": 100 - weight, f"{name}-canary": weight}
+    wait_for(f"{weight}% on the canary", lambda: route_weights(namespace, name) == split)
+    return split
+
+
 def test_hand_edited_route_weights_are_put_back_during_a_pause(namespace, operator):
-    apply(http_route("drift", ["drift-stable"]), namespace)
-    steps = [{"setWeight": 30}, {"pause": {}}, {"setWeight": 100}]
-    routing = {"gatewayAPI": {"httpRoute": "drift"}}
-    apply(release("drift", 1, steps, routing), namespace)
-    wait_phase("drift", namespace, "Promoted")
-    apply(release("drift", 2, steps, routing), namespace)
-    wait_phase("drift", namespace, "Paused")  # an indefinite pause: no timed pass is coming
-    wait_for("30% on the canary", lambda: route_weights(namespace, "drift") == {"drift-stable": 70, "drift-canary": 30})
+    split = paused_routed_canary(namespace, "drift", 30)  # an indefinite pause: no timed pass is coming
     time.sleep(5)  # the passes that follow the pause's start (status, Deployment status) are over
     route = get("httproute", "drift", namespace)
     for backend in route["spec"]["rules"][0]["backendRefs"]:
         backend["weight"] = 100 if backend["name"] == "drift-stable" else 0
     kubectl("replace", "-f", "-", "-n", namespace, input=json.dumps(route))
     # The route's watch event reconciles the release; its next timed pass would be never.
-    wait_for("the operator's 30% back on the route",
-             lambda: route_weights(namespace, "drift") == {"drift-stable": 70, "drift-canary": 30}, timeout=5)
+    wait_for("the operator's 30% back on the route", lambda: route_weights(namespace, "drift") == split, timeout=5)
 
 
 def test_abort_rolls_back_in_one_route_write(namespace, operator):
-    apply(http_route("churn", ["churn-stable"]), namespace)
-    steps = [{"setWeight": 40}, {"pause": {}}, {"setWeight": 100}]
-    routing = {"gatewayAPI": {"httpRoute": "churn"}}
-    apply(release("churn", 1, steps, routing), namespace)
-    wait_phase("churn", namespace, "Promoted")
-    apply(release("churn", 2, steps, routing), namespace)
-    wait_phase("churn", namespace, "Paused")
-    wait_for("40% on the canary", lambda: route_weights(namespace, "churn")["churn-canary"] == 40)
+    paused_routed_canary(namespace, "churn", 40)
     request(namespace, "churn", "abort", "a1")
     status = wait_phase("churn", namespace, "RolledBack")
     assert status["stableVersion"] == "1"
