@@ -9,7 +9,10 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 build_dir=${AVIARY_BUILD_DIR:-$root/build}
 export AVIARY_BUILD_DIR=$build_dir
 
-if "$root/hack/cluster.sh" status | grep -q ' stopped '; then
+# Captured first: with pipefail, `status | grep -q` fails when grep exits at the first match and
+# status dies of SIGPIPE, and the cluster was then never started.
+cluster_status=$("$root/hack/cluster.sh" status)
+if grep -q ' stopped ' <<<"$cluster_status"; then
   "$root/hack/cluster.sh" up
 fi
 eval "$("$root/hack/cluster.sh" env)"
