@@ -8,6 +8,7 @@
 
 #include <unistd.h>
 
+#include <functional>
 #include <iostream>
 #include <memory>
 #include <mutex>
@@ -52,16 +53,20 @@ std::string replicaIdentity() {
 // release it names for a ReleaseApproval, the aviary.dev/release label for owned objects.
 using KeyOf = std::function<std::string(const nlohmann::json& object)>;
 
+// A handler that calls onChange with the object of every add, update (the new object) and delete.
+runtime::EventHandler onEveryChange(std::function<void(const ObjectPtr&)> onChange) {
+  runtime::EventHandler handler;
+  handler.onAdd = onChange;
+  handler.onUpdate = [onChange](const ObjectPtr&, const ObjectPtr& current) { onChange(current); };
+  handler.onDelete = onChange;
+  return handler;
+}
+
 runtime::EventHandler enqueueReleaseOf(runtime::WorkQueue& queue, KeyOf keyOf) {
-  auto enqueue = [&queue, keyOf](const ObjectPtr& object) {
+  return onEveryChange([&queue, keyOf](const ObjectPtr& object) {
     std::string key = keyOf(*object);
     if (!key.empty()) queue.add(key);
-  };
-  runtime::EventHandler handler;
-  handler.onAdd = enqueue;
-  handler.onUpdate = [enqueue](const ObjectPtr&, const ObjectPtr& current) { enqueue(current); };
-  handler.onDelete = enqueue;
-  return handler;
+  });
 }
 
 // The queue reports its depth to aviary_workqueue_depth on every change.
@@ -164,16 +169,11 @@ class Operator {
   }
 
   runtime::EventHandler enqueueReleasesRoutingThrough(const k8s::ResourceType& type) {
-    auto enqueue = [this, &type](const ObjectPtr& route) {
+    return onEveryChange([this, &type](const ObjectPtr& route) {
       for (const auto& release : releases_->store().byIndex(controller::kRouteIndex, controller::routeIndexKey(type, *route))) {
         queue_.add(runtime::objectKey(*release));
       }
-    };
-    runtime::EventHandler handler;
-    handler.onAdd = enqueue;
-    handler.onUpdate = [enqueue](const ObjectPtr&, const ObjectPtr& current) { enqueue(current); };
-    handler.onDelete = enqueue;
-    return handler;
+    });
   }
 
   void startInformers() {
