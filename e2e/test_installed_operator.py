@@ -15,15 +15,20 @@ healthAddr value moves its health port to a free loopback port, since the host's
 The cluster-wide variant reconciles every namespace, as the chart's default does in a real cluster.
 
 Negative control, automated (test_a_verb_missing_from_the_role_fails_with_the_operators_403): with
-`patch` removed from the rendered Role's rule on modelreleases/status, the same checks find the
-operator's 403 and the release never gets a status. Its first run (2026-12-04) printed, from the
-operator's log:
-  (filled in below from the run)
+`patch` removed from the installed Role's rule on modelreleases/status, the same refusals() check finds
+the operator's 403 within a second and the release never gets a status. Its first run (2026-12-04)
+printed, from the operator's log (and 7 requests counted as verb="PATCH",code="403" in its metrics):
+  {"level":"error","msg":"reconcile failed","controller":"modelrelease","error":"Forbidden: PATCH
+  /apis/aviary.dev/v1alpha1/namespaces/e2e-81fa213a/modelreleases/noverb-0cfe25/status:
+  modelreleases.aviary.dev \"noverb-0cfe25\" is forbidden: User \"system:serviceaccount:img-a1127b-system:
+  img-a1127b-aviary-operator\" cannot patch resource \"modelreleases/status\" in API group \"aviary.dev\"
+  in the namespace \"e2e-81fa213a\"", ...}
 """
 import contextlib
 import json
 import os
 import re
+import signal
 import subprocess
 import urllib.parse
 import uuid
@@ -139,12 +144,27 @@ def image_operator(image, chart, scratch):
         raise
 
 
-def operator_uid(op):
-    """The real uid of the aviary process under buildah run (same process group)."""
+def operator_pid(op):
+    """The aviary process under buildah run (in the process group buildah leads)."""
     pids = subprocess.run(["pgrep", "-g", str(op.proc.pid), "-x", "aviary"], capture_output=True, text=True).stdout.split()
     assert pids, "no aviary process in the operator's process group"
-    with open(f"/proc/{pids[0]}/status") as f:
+    return int(pids[0])
+
+
+def operator_uid(op):
+    with open(f"/proc/{operator_pid(op)}/status") as f:
         return next(int(line.split()[1]) for line in f if line.startswith("Uid:"))
+
+
+def stop_like_the_kubelet(op, grace=30):
+    """SIGTERM to the container's process alone, as the kubelet sends it; buildah run ends with it and
+    passes on its exit code. The whole group is killed only after the chart's grace period."""
+    os.kill(operator_pid(op), signal.SIGTERM)
+    try:
+        return op.proc.wait(grace)
+    except subprocess.TimeoutExpired:
+        op.kill()
+        return None
 
 
 def refusals(op):
@@ -234,6 +254,7 @@ def test_the_installed_operator_runs_rollouts_under_the_charts_rbac(image, names
         drive_rollouts(namespace)
         lines, counts = refusals(op)
         assert not lines and not counts, "the operator was refused:\n" + "\n".join(lines) + f"\n{counts}"
+        assert stop_like_the_kubelet(op) == 0, "the operator's exit on SIGTERM:\n" + op.tail()
 
 
 def test_a_verb_missing_from_the_role_fails_with_the_operators_403(image, namespace, tmp_path):

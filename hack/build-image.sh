@@ -132,7 +132,7 @@ else
     || die "buildah bud failed (output above)"
   log "built $image in $((SECONDS - start))s"
   # Older images of the same inputs' tag family: their build layers are what fills the disk.
-  for old in $(buildah images --format '{{.Name}}:{{.Tag}}' "$REPOSITORY" 2>/dev/null); do
+  for old in $(buildah images --format '{{.Name}}:{{.Tag}}' --filter "reference=$REPOSITORY" 2>/dev/null); do
     if [[ $old == *:inputs-* && $old != "$image" ]]; then buildah rmi "$old" >/dev/null 2>&1 || true; fi
   done
 fi
