@@ -6,7 +6,7 @@
 # its TLS/HTTP2/IDN/Kerberos dependencies, yaml-cpp, Boost.Filesystem, libstdc++, glibc), their Debian
 # copyright files, CA certificates (TLS to Prometheus, MLflow and webhooks), passwd/group entries for
 # 65532 and an empty /tmp. The runtime stage is that directory alone (distroless-style: no shell, no
-# package manager): 29.4 MB uncompressed (docs/install.md).
+# package manager): 29.5 MB uncompressed (docs/install.md).
 
 FROM debian:bookworm AS build
 RUN apt-get update \
@@ -23,7 +23,9 @@ COPY . .
 # image rebuilt after a change recompiles only what changed; the paths (/src, /src/build) mirror a
 # checkout's own build tree so the host's objects are hits too. Without /ccache (plain `docker build`)
 # ccache stays off and nothing is cached in the layer. One RUN that drops the build tree at its end:
-# the layer a rebuild leaves behind holds /rootfs, not ~1 GB of objects.
+# the layer a rebuild leaves behind holds /rootfs, not ~1 GB of objects. A library's package is looked
+# up under three names (as ldd prints it, resolved, and resolved in ldd's directory): with /lib merged
+# into /usr, dpkg knows some files only under /lib and others only under /usr/lib.
 RUN if [ -d /ccache ]; then export CCACHE_DIR=/ccache CCACHE_BASEDIR=/src CCACHE_NOHASHDIR=1; \
     else export CCACHE_DISABLE=1; fi \
  && cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null \
@@ -34,7 +36,8 @@ RUN if [ -d /ccache ]; then export CCACHE_DIR=/ccache CCACHE_BASEDIR=/src CCACHE
  && strip --strip-debug -o /rootfs/usr/local/bin/aviary build/src/cli/aviary \
  && libs=$(ldd /rootfs/usr/local/bin/aviary | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }') \
  && for lib in $libs; do cp --parents -L "$lib" /rootfs; done \
- && for pkg in $(dpkg -S $(realpath $libs) 2>/dev/null | cut -d: -f1 | sort -u); do \
+ && for pkg in $(for lib in $libs; do real=$(realpath "$lib"); echo "$lib $real $(dirname "$lib")/${real##*/}"; done \
+        | xargs dpkg -S 2>/dev/null | cut -d: -f1 | sort -u); do \
       mkdir -p "/rootfs/usr/share/doc/$pkg" && cp "/usr/share/doc/$pkg/copyright" "/rootfs/usr/share/doc/$pkg/"; done \
  && cp /etc/ssl/certs/ca-certificates.crt /rootfs/etc/ssl/certs/ \
  && printf 'root:x:0:0:root:/root:/sbin/nologin\naviary:x:65532:65532:aviary:/nonexistent:/sbin/nologin\n' >/rootfs/etc/passwd \
