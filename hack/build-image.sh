@@ -87,14 +87,14 @@ base_rootfs() {
   echo "$tar"
 }
 
-# ensure_base NAME: a FROM image such as debian:bookworm or debian:bookworm-slim, under the name a
-# short-name lookup finds first (docker.io/library/...), so the build never asks a registry.
+# ensure_base NAME: a FROM image debian:SUITE, under the name a short-name lookup finds first
+# (docker.io/library/...), so the build never asks a registry.
 ensure_base() {
   local name=$1 full suite ctr
   [[ $name == */* ]] && full=$name || full=docker.io/library/$name
   image_exists "$full" && return 0
-  [[ $name =~ ^debian:([a-z]+)(-slim)?$ ]] \
-    || die "base image $name is not in buildah's store and is not a debian:SUITE[-slim] this script can make"
+  [[ $name =~ ^debian:([a-z]+)$ ]] \
+    || die "base image $name is not in buildah's store and is not a debian:SUITE this script can make"
   suite=${BASH_REMATCH[1]}
   ctr=$(buildah from scratch)
   buildah add --quiet "$ctr" "$(base_rootfs "$suite")" / >/dev/null
@@ -131,7 +131,8 @@ else
     --volume "$CCACHE_DIR:/ccache" --tag "$image" --file Dockerfile . >&2 \
     || die "buildah bud failed (output above)"
   log "built $image in $((SECONDS - start))s"
-  # Older images of the same inputs' tag family: their build layers are what fills the disk.
+  # Only the newest inputs-* tag is kept. The untagged build-stage layers stay for --layers to reuse
+  # (the package layer above all); `buildah rmi --prune` drops them.
   for old in $(buildah images --format '{{.Name}}:{{.Tag}}' --filter "reference=$REPOSITORY" 2>/dev/null); do
     if [[ $old == *:inputs-* && $old != "$image" ]]; then buildah rmi "$old" >/dev/null 2>&1 || true; fi
   done
