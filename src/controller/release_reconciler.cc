@@ -165,6 +165,8 @@ void ReleaseReconciler::observe(Pass& pass) {
         auto state = pass.router->getRoutes(traffic::routeTarget(release));
         if (state.ok()) {
           observed.router.canaryWeight = state->canaryWeight;
+          observed.router.mirrorPercent = state->mirrorPercent;
+          observed.router.headerMatches = state->headerMatches;
         } else {
           observed.router = {false, state.error().message, std::nullopt};
         }
@@ -243,7 +245,9 @@ Status ReleaseReconciler::actOne(Pass& pass, const release::Action& action) {
     if (!pass.router || pass.replicaRatio) return okStatus();
     api::ModelRelease target = pass.release;
     target.status = pass.plan.status;
-    return counted(pass.router->setRoutes(traffic::routeTarget(target), {a->stableVersion, a->canaryVersion, a->canaryWeight}));
+    return counted(pass.router->setRoutes(
+        traffic::routeTarget(target),
+        {a->stableVersion, a->canaryVersion, a->canaryWeight, a->mirrorPercent, a->headerRoutes}));
   }
   if (auto* a = std::get_if<release::StopAnalysis>(&action)) {
     stopStage(a->stage, pass.gates);
