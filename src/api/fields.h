@@ -321,7 +321,7 @@ void fields(V& v, ModelReleaseStatus& s) {
   v.optional("rolledBackVersion", s.rolledBackVersion);
   v.optional("currentStepIndex", s.currentStepIndex);
   v.optional("canaryWeight", s.canaryWeight);
-  v.optional("mirrorPercent", s.mirrorPercent);
+  v.optional("mirrorPercent", s.mirrorPercent, OmitZero{});
   v.optional("headerRoutes", s.headerRoutes);
   v.optional("stepStartedAt", s.stepStartedAt);
   v.optional("rolloutStartedAt", s.rolloutStartedAt);

@@ -50,8 +50,8 @@ void validateHeaderRoute(const std::string& path, const HeaderRoute& route, Find
     if (m.regex) {
       try {
         std::regex compiled(*m.regex);
-      } catch (const std::regex_error& e) {
-        findings.add(at + ".regex", std::string("is not a regular expression: ") + e.what());
+      } catch (const std::regex_error&) {
+        findings.add(at + ".regex", "\"" + *m.regex + "\" is not a regular expression");
       }
     }
   }

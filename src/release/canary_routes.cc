@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "aviary/api/header_match.h"
 #include "release/plan_context.h"
 
 namespace aviary::release {

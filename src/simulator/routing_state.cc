@@ -8,6 +8,7 @@
 #include <regex>
 
 #include "aviary/api/model_release.h"
+#include "aviary/api/header_match.h"
 #include "aviary/workload/names.h"
 
 namespace aviary::simulator {

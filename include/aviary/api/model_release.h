@@ -349,9 +349,5 @@ std::optional<Verdict> parseVerdict(const std::string& s);
 const char* notificationFormatName(NotificationFormat f);
 std::optional<NotificationFormat> parseNotificationFormat(const std::string& s);
 RouterKind routerKind(const TrafficRouting& routing);
-// Header matches are compared in one form: a prefix is the regex "^<escaped prefix>.*" (regexes match
-// the whole value, as in Envoy), which is also how Gateway API, lacking prefix matches, carries it.
-std::string prefixRegex(const std::string& prefix);
-HeaderMatch normalizedHeaderMatch(HeaderMatch match);
 
 }  // namespace aviary::api

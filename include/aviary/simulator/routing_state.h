@@ -62,9 +62,9 @@ struct ReleaseRouting {
   std::string ns;
   std::string release;
   std::vector<VersionShare> versions;  // requests without headers: by version name; sum to at most 1
-  std::vector<VersionShare> mirrored;  // their copies (mirror), as a share of them per version
-  std::vector<RuleRouting> rules;      // in precedence order (the first that matches a request takes it)
   std::string note;                    // why some or all traffic has nowhere to go; "" when none
+  std::vector<VersionShare> mirrored;  // copies of the requests without headers (mirror), per version
+  std::vector<RuleRouting> rules;      // in precedence order (the first that matches a request takes it)
 };
 
 // Whether a request with these headers (names lower case) meets every condition.

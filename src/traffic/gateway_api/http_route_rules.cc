@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "aviary/api/header_match.h"
 #include "aviary/workload/names.h"
 
 namespace aviary::traffic {
