@@ -157,7 +157,7 @@ void ReleaseReconciler::observe(Pass& pass) {
     pass.replicaRatio = kind == api::RouterKind::ReplicaRatio;
     auto router = deps_.routers.make(kind, deps_.client);
     if (!router.ok()) {
-      observed.router = {false, router.error().message, std::nullopt};
+      observed.router = {false, router.error().message, std::nullopt, std::nullopt, std::nullopt};
     } else {
       pass.router = std::move(*router);
       // A mesh route must exist before the first release; the replica ratio has nothing to read until then.
@@ -168,7 +168,7 @@ void ReleaseReconciler::observe(Pass& pass) {
           observed.router.mirrorPercent = state->mirrorPercent;
           observed.router.headerMatches = state->headerMatches;
         } else {
-          observed.router = {false, state.error().message, std::nullopt};
+          observed.router = {false, state.error().message, std::nullopt, std::nullopt, std::nullopt};
         }
       }
     }

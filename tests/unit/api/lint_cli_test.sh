@@ -37,6 +37,11 @@ expect_line "$data/invalid-canary.yaml:18:42: spec.strategy.canary.steps[1].anal
 expect_line "$data/invalid-canary.yaml:19:11: spec.strategy.canary.steps[2].setWeight: must be between 0 and 100, got 150"
 [ "$(wc -l <<<"$output")" = 3 ] || fail "want exactly 3 findings (version: 7 is accepted), got:"$'\n'"$output"
 
+run 1 lint "$data/invalid-shadow-replica-ratio.yaml"
+expect_line "$data/invalid-shadow-replica-ratio.yaml:12:11: spec.strategy.canary.steps[0].setMirror: needs trafficRouting (gatewayAPI or istio): the replica ratio cannot mirror requests"
+expect_line "$data/invalid-shadow-replica-ratio.yaml:13:11: spec.strategy.canary.steps[1].setHeaderRoute: needs trafficRouting (gatewayAPI or istio): the replica ratio cannot route by header"
+[ "$(wc -l <<<"$output")" = 2 ] || fail "want exactly 2 findings, got:"$'\n'"$output"
+
 run 1 lint "$data/invalid-malformed.yaml"
 expect_line "$data/invalid-malformed.yaml:5:9: end of sequence flow not found"
 
