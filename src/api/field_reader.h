@@ -40,6 +40,7 @@ struct ReadContext {
 
 // Options for a single field, given as the third argument of required()/optional().
 struct IntegerAsString {};  // accept `version: 7` as "7" (users write versions unquoted)
+struct OmitZero {};         // encode: leave the number out when it is 0 (a field most objects never set)
 struct OneOf {              // a string from a fixed set, e.g. {"GET", "POST"}
   std::initializer_list<const char*> choices;
 };
@@ -114,6 +115,10 @@ class FieldReader {
   template <class T>
   void optional(const char* key, T& out) {
     if (const Json* value = take(key)) readValue(*value, childPath(path_, key), ctx_, out);
+  }
+  template <class T>
+  void optional(const char* key, T& out, OmitZero) {
+    optional(key, out);
   }
   template <class Option>
   void required(const char* key, std::string& out, Option option) {

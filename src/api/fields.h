@@ -84,11 +84,32 @@ void fields(V& v, ApprovalStep& a) {
 }
 
 template <class V>
+void fields(V& v, MirrorStep& m) {
+  v.required("percent", m.percent);
+}
+
+template <class V>
+void fields(V& v, HeaderMatch& m) {
+  v.required("header", m.header);
+  v.optional("exact", m.exact);
+  v.optional("prefix", m.prefix);
+  v.optional("regex", m.regex);
+}
+
+template <class V>
+void fields(V& v, HeaderRoute& r) {
+  v.required("name", r.name);
+  v.optional("match", r.match);
+}
+
+template <class V>
 void fields(V& v, CanaryStep& s) {
   v.optional("setWeight", s.setWeight);
   v.optional("pause", s.pause);
   v.optional("analysis", s.analysis);
   v.optional("approval", s.approval);
+  v.optional("setMirror", s.setMirror);
+  v.optional("setHeaderRoute", s.setHeaderRoute);
 }
 
 template <class V>
@@ -325,6 +346,8 @@ void fields(V& v, ModelReleaseStatus& s) {
   v.optional("rolledBackVersion", s.rolledBackVersion);
   v.optional("currentStepIndex", s.currentStepIndex);
   v.optional("canaryWeight", s.canaryWeight);
+  v.optional("mirrorPercent", s.mirrorPercent, OmitZero{});
+  v.optional("headerRoutes", s.headerRoutes);
   v.optional("stepStartedAt", s.stepStartedAt);
   v.optional("rolloutStartedAt", s.rolloutStartedAt);
   v.optional("scaleDownAt", s.scaleDownAt);

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/enum_names.h"
+#include "api/field_reader.h"
 
 namespace aviary::api::detail {
 
@@ -70,6 +71,10 @@ class JsonWriter {
     Json json = toJson(value);
     if (!kIsOptional<T> && (json.empty() || (json.is_string() && json.get_ref<const std::string&>().empty()))) return;
     put(key, std::move(json));
+  }
+  template <class T>
+  void optional(const char* key, const T& value, OmitZero) {
+    if (value != T{}) put(key, toJson(value));
   }
   void allowUnknownFields() {}
 

@@ -159,6 +159,31 @@ void renderHistory(std::ostream& out, const api::ModelReleaseStatus& status) {
 
 }  // namespace
 
+namespace {
+
+std::string headerConditions(const api::HeaderRoute& route) {
+  std::vector<std::string> conditions;
+  for (const auto& m : route.match) {
+    if (m.exact) conditions.push_back(m.header + "=" + *m.exact);
+    if (m.prefix) conditions.push_back(m.header + "=" + *m.prefix + "*");
+    if (m.regex) conditions.push_back(m.header + "~" + *m.regex);
+  }
+  return joined(conditions, " ");
+}
+
+// "20%", or for a canary only mirrored "shadow (100% mirrored)": its answers reach nobody.
+std::string trafficText(const api::ModelReleaseStatus& status) {
+  std::string text = std::to_string(status.canaryWeight) + "%";
+  if (status.mirrorPercent > 0) {
+    const bool shadow = status.canaryWeight == 0 && status.headerRoutes.empty();
+    text = shadow ? "shadow (" + std::to_string(status.mirrorPercent) + "% mirrored)"
+                  : text + " + " + std::to_string(status.mirrorPercent) + "% mirrored";
+  }
+  return text;
+}
+
+}  // namespace
+
 std::string describeStep(const api::CanaryStep& step) {
   if (step.setWeight) return "setWeight " + std::to_string(*step.setWeight);
   if (step.pause) return step.pause->duration ? "pause " + *step.pause->duration : "pause (until promoted)";
@@ -167,6 +192,12 @@ std::string describeStep(const api::CanaryStep& step) {
     std::vector<std::string> who = step.approval->groups;
     who.insert(who.end(), step.approval->users.begin(), step.approval->users.end());
     return who.empty() ? "approval" : "approval by " + joined(who);
+  }
+  if (step.setMirror) return "setMirror " + std::to_string(step.setMirror->percent) + "%";
+  if (step.setHeaderRoute) {
+    const auto& route = *step.setHeaderRoute;
+    return route.match.empty() ? "setHeaderRoute " + route.name + " (remove)"
+                               : "setHeaderRoute " + route.name + " " + headerConditions(route);
   }
   return "?";
 }
@@ -200,7 +231,7 @@ std::string summaryLine(const api::ModelRelease& release) {
     const auto index = static_cast<size_t>(std::max(status.currentStepIndex, 0));
     out << "  canary " << status.canaryVersion << "  step " << index + 1 << "/" << names.size();
     if (index < names.size()) out << " " << names[index];
-    out << "  weight " << status.canaryWeight << "%";
+    out << "  weight " << trafficText(status);
   }
   if (!status.message.empty()) out << ": " << status.message;
   return out.str();
@@ -222,7 +253,12 @@ std::string renderStatus(const api::ModelRelease& release, const StatusViewOptio
   if (!status.message.empty()) field(out, "Message", status.message);
   field(out, "Stable", orDash(status.stableVersion));
   field(out, "Canary", orDash(status.canaryVersion));
-  field(out, "Weight", std::to_string(status.canaryWeight) + "%");
+  field(out, "Weight", trafficText(status));
+  if (!status.headerRoutes.empty()) {
+    std::vector<std::string> routes;
+    for (const auto& route : status.headerRoutes) routes.push_back(route.name + " (" + headerConditions(route) + ")");
+    field(out, "Header route", joined(routes) + " → version " + status.canaryVersion);
+  }
   if (!status.rolledBackVersion.empty()) field(out, "Rolled back", status.rolledBackVersion);
   if (rolloutActive(status)) {
     const int total = static_cast<int>(stepNames(release.spec).size());

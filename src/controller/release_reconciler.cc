@@ -157,7 +157,7 @@ void ReleaseReconciler::observe(Pass& pass) {
     pass.replicaRatio = kind == api::RouterKind::ReplicaRatio;
     auto router = deps_.routers.make(kind, deps_.client);
     if (!router.ok()) {
-      observed.router = {false, router.error().message, std::nullopt};
+      observed.router = {false, router.error().message, std::nullopt, std::nullopt, std::nullopt};
     } else {
       pass.router = std::move(*router);
       // A mesh route must exist before the first release; the replica ratio has nothing to read until then.
@@ -165,8 +165,10 @@ void ReleaseReconciler::observe(Pass& pass) {
         auto state = pass.router->getRoutes(traffic::routeTarget(release));
         if (state.ok()) {
           observed.router.canaryWeight = state->canaryWeight;
+          observed.router.mirrorPercent = state->mirrorPercent;
+          observed.router.headerMatches = state->headerMatches;
         } else {
-          observed.router = {false, state.error().message, std::nullopt};
+          observed.router = {false, state.error().message, std::nullopt, std::nullopt, std::nullopt};
         }
       }
     }
@@ -243,7 +245,9 @@ Status ReleaseReconciler::actOne(Pass& pass, const release::Action& action) {
     if (!pass.router || pass.replicaRatio) return okStatus();
     api::ModelRelease target = pass.release;
     target.status = pass.plan.status;
-    return counted(pass.router->setRoutes(traffic::routeTarget(target), {a->stableVersion, a->canaryVersion, a->canaryWeight}));
+    return counted(pass.router->setRoutes(
+        traffic::routeTarget(target),
+        {a->stableVersion, a->canaryVersion, a->canaryWeight, a->mirrorPercent, a->headerRoutes}));
   }
   if (auto* a = std::get_if<release::StopAnalysis>(&action)) {
     stopStage(a->stage, pass.gates);

@@ -23,8 +23,12 @@ struct Describer {
     return "EnsureServices(stable=" + a.stableVersion + " canary=" + a.canaryVersion + ")";
   }
   std::string operator()(const SetTraffic& a) const {
+    std::string routes;
+    for (const auto& route : a.headerRoutes) routes += (routes.empty() ? "" : ",") + route.name;
     return "SetTraffic(stable=" + a.stableVersion + " canary=" + a.canaryVersion +
-           " weight=" + std::to_string(a.canaryWeight) + ")";
+           " weight=" + std::to_string(a.canaryWeight) +
+           (a.mirrorPercent ? " mirror=" + std::to_string(a.mirrorPercent) : std::string()) +
+           (routes.empty() ? std::string() : " headerRoutes=" + routes) + ")";
   }
   std::string operator()(const StartAnalysis& a) const {
     return "StartAnalysis(" + a.stage + " gates=" + joined(a.gates) + ")";

@@ -1,6 +1,8 @@
 // The canary strategy: walks spec.strategy.canary.steps from status.currentStepIndex, running as
 // many steps as are already satisfied in one pass, and promotes after the last one.
 
+#include <algorithm>
+
 #include "aviary/common/duration.h"
 #include "release/plan_context.h"
 
@@ -14,38 +16,72 @@ std::string stepText(const PlanContext& ctx) {
          std::to_string(ctx.spec().strategy.canary->steps.size());
 }
 
+bool routeStep(const api::CanaryStep& step) { return step.setWeight || step.setMirror || step.setHeaderRoute; }
+
 // Whether the step after the current one looks at the canary's traffic (pause, analysis, approval).
 bool judgedNext(const PlanContext& ctx) {
   const auto& steps = ctx.spec().strategy.canary->steps;
   const auto next = static_cast<size_t>(ctx.next.currentStepIndex) + 1;
-  return next < steps.size() && !steps[next].setWeight;
+  return next < steps.size() && !routeStep(steps[next]);
+}
+
+// What the steps that change the route share: pods first (the canary must handle its share before
+// any request, copy or not, reaches it), then a router that can take the change. False = wait.
+bool routeChangeReady(PlanContext& ctx, int32_t sizing, const std::string& change) {
+  auto& n = ctx.next;
+  ctx.sizingWeight = sizing;
+  if (!canaryAvailable(ctx, canaryReplicaPlan(ctx.spec(), sizing).canary)) return false;
+  if (!ctx.observed.router.ok) {
+    ctx.setDegraded("TrafficRoutingFailed", ctx.observed.router.message);
+    n.message = stepText(ctx) + ": cannot " + change + ": " + ctx.observed.router.message;
+    ctx.requeueAfter(kRouterRetryDelay);
+    return false;
+  }
+  return true;
+}
+
+// A pause, analysis or approval next judges the canary under this route, so it starts once the mesh
+// route carries it: this pass writes the route, a later pass reads it back and moves on. Another route
+// step or the promotion next changes the route again and needs no wait (nor the extra pass and status
+// write). `routed` is false only when the router reported a different route.
+StepResult settleRoute(PlanContext& ctx, bool routed, const std::string& change) {
+  if (routed || usesReplicaRatio(ctx.spec()) || !judgedNext(ctx)) return StepResult::Advance;
+  ctx.next.message = stepText(ctx) + ": " + change;
+  ctx.requeueAfter(kRouteSettleDelay);
+  return StepResult::Wait;
 }
 
 StepResult runSetWeight(PlanContext& ctx, int32_t weight) {
   auto& n = ctx.next;
-  // Pods first: the canary must serve its share before any traffic is sent to it.
-  ctx.sizingWeight = weight;
-  if (!canaryAvailable(ctx, canaryReplicaPlan(ctx.spec(), weight).canary)) return StepResult::Wait;
-  if (!ctx.observed.router.ok) {
-    ctx.setDegraded("TrafficRoutingFailed", ctx.observed.router.message);
-    n.message = stepText(ctx) + ": cannot set canary weight " + std::to_string(weight) + ": " +
-                ctx.observed.router.message;
-    ctx.requeueAfter(kRouterRetryDelay);
+  if (!routeChangeReady(ctx, std::max(weight, n.mirrorPercent), "set canary weight " + std::to_string(weight))) {
     return StepResult::Wait;
   }
   n.canaryWeight = weight;
-  // A pause, analysis or approval next judges the canary at this weight, so it starts once a mesh route
-  // carries it: this pass writes the route, a later pass reads it back and moves on. Another weight or
-  // the promotion next moves traffic again and needs no wait (nor the extra pass and status write).
   // The replica ratio carries the weight once the pods are there (checked above); the share it reports
   // is the rounded replica split (1 of 2 pods for 20%), never compared.
   const auto& routed = ctx.observed.router.canaryWeight;
-  if (routed && *routed != weight && !usesReplicaRatio(ctx.spec()) && judgedNext(ctx)) {
-    n.message = stepText(ctx) + ": shifting traffic to canary weight " + std::to_string(weight);
-    ctx.requeueAfter(kRouteSettleDelay);
+  return settleRoute(ctx, !routed || *routed == weight, "shifting traffic to canary weight " + std::to_string(weight));
+}
+
+StepResult runSetMirror(PlanContext& ctx, int32_t percent) {
+  auto& n = ctx.next;
+  if (!routeChangeReady(ctx, std::max(n.canaryWeight, percent), "mirror " + std::to_string(percent) + "% to the canary")) {
     return StepResult::Wait;
   }
-  return StepResult::Advance;
+  n.mirrorPercent = percent;
+  const auto& routed = ctx.observed.router.mirrorPercent;
+  return settleRoute(ctx, !routed || *routed == percent,
+                     "mirroring " + std::to_string(percent) + "% of the stable traffic to the canary");
+}
+
+StepResult runSetHeaderRoute(PlanContext& ctx, const api::HeaderRoute& route) {
+  auto& n = ctx.next;
+  const std::string change = (route.match.empty() ? "remove header route " : "set header route ") + route.name;
+  if (!routeChangeReady(ctx, canarySizingShare(n), change)) return StepResult::Wait;
+  applyHeaderRoute(n.headerRoutes, route);
+  const auto& routed = ctx.observed.router.headerMatches;
+  return settleRoute(ctx, !routed || normalized(*routed) == headerMatchesOf(n.headerRoutes),
+                     (route.match.empty() ? "removing header route " : "routing header route ") + route.name);
 }
 
 StepResult runPause(PlanContext& ctx, const api::PauseStep& pause) {
@@ -109,6 +145,8 @@ StepResult runApproval(PlanContext& ctx, const api::ApprovalStep& step) {
 StepResult runStep(PlanContext& ctx, const api::CanaryStep& step) {
   auto& n = ctx.next;
   if (step.setWeight) return runSetWeight(ctx, *step.setWeight);
+  if (step.setMirror) return runSetMirror(ctx, step.setMirror->percent);
+  if (step.setHeaderRoute) return runSetHeaderRoute(ctx, *step.setHeaderRoute);
   if (step.pause) return runPause(ctx, *step.pause);
   if (step.analysis) {
     auto result = runAnalysisStage(ctx, stepStage(n.canaryVersion, n.currentStepIndex), step.analysis->gates,
@@ -126,7 +164,8 @@ size_t nextApprovalStep(const std::vector<api::CanaryStep>& steps, size_t index)
 }
 
 // `promote` skips the step the release waits on (pause, analysis); `promote-full` jumps past the last
-// step. Weight steps are not skipped: traffic must not reach pods that are not there. Approval steps
+// step. Route steps (weight, mirror, header route) are not skipped: traffic must not reach pods that are
+// not there. Approval steps
 // are not skipped either: anyone who may patch a release could otherwise stand in for the verified
 // approver; promote-full stops at the next approval step instead.
 void applyPromoteRequests(PlanContext& ctx) {
@@ -150,7 +189,7 @@ void applyPromoteRequests(PlanContext& ctx) {
     ctx.enterStep(static_cast<int32_t>(target));
     return;
   }
-  if (!ctx.promoteRequested || index >= steps.size() || steps[index].setWeight) return;
+  if (!ctx.promoteRequested || index >= steps.size() || routeStep(steps[index])) return;
   ctx.requestConsumed = true;
   if (steps[index].approval) {
     ctx.event(EventType::Warning, "RequestIgnored",
@@ -180,12 +219,11 @@ bool backgroundHealthy(PlanContext& ctx) {
 
 }  // namespace
 
-void planCanary(PlanContext& ctx) {
+namespace {
+
+void walkSteps(PlanContext& ctx) {
   auto& n = ctx.next;
   const auto& steps = ctx.spec().strategy.canary->steps;
-  n.phase = api::Phase::Progressing;
-  if (!backgroundHealthy(ctx)) return;
-  applyPromoteRequests(ctx);
   // Each round either advances a step or returns, so steps.size() + 1 rounds always suffice.
   for (size_t round = 0; round <= steps.size(); ++round) {
     const auto index = static_cast<size_t>(n.currentStepIndex);
@@ -196,6 +234,21 @@ void planCanary(PlanContext& ctx) {
     if (runStep(ctx, steps[index]) == StepResult::Wait) return;
     n.phase = api::Phase::Progressing;
     ctx.enterStep(n.currentStepIndex + 1);
+  }
+}
+
+}  // namespace
+
+void planCanary(PlanContext& ctx) {
+  auto& n = ctx.next;
+  n.phase = api::Phase::Progressing;
+  if (!backgroundHealthy(ctx)) return;
+  applyPromoteRequests(ctx);
+  walkSteps(ctx);
+  // Users read "0% weight" as "not running": say that the canary answers copies nobody receives.
+  if (shadowOnly(n)) {
+    n.message += " (shadow: " + std::to_string(n.mirrorPercent) + "% of the stable traffic mirrored to version " +
+                 n.canaryVersion + ", its answers discarded)";
   }
 }
 

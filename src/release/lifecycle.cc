@@ -72,8 +72,7 @@ void supersedeCanary(PlanContext& ctx) {
   auto& n = ctx.next;
   const std::string old = n.canaryVersion;
   const std::string& version = ctx.spec().model.version;
-  int32_t applied = ctx.observed.router.canaryWeight.value_or(ctx.release.status.canaryWeight);
-  if (applied > 0 && !ctx.observed.router.ok) {
+  if (canaryRouted(ctx) && !ctx.observed.router.ok) {
     // Traffic still reaches the old canary and cannot be moved yet.
     ctx.setDegraded("TrafficRoutingFailed", ctx.observed.router.message);
     n.message = "version " + version + " waits: traffic to superseded version " + old + " cannot be moved: " +
@@ -99,6 +98,7 @@ bool startRollout(PlanContext& ctx) {
   if (!registryAllows(ctx, version)) return false;
   n.canaryVersion = version;
   n.canaryWeight = 0;
+  clearCanaryRoutes(n);
   n.rolledBackVersion.clear();
   n.approvals.clear();
   n.rolloutStartedAt = ctx.nowText();

@@ -128,6 +128,25 @@ struct ReplicaPlan {
 // Replicas for the stable and canary versions at a canary weight, per router kind.
 ReplicaPlan canaryReplicaPlan(const api::ModelReleaseSpec& spec, int32_t weight);
 
+// ---- canary_routes.cc: mirror and header routes ------------------------------------------------
+// The header conditions of each route, in order, in the form they are compared in
+// (api::normalizedHeaderMatch): what routers report back.
+using HeaderMatches = std::vector<std::vector<api::HeaderMatch>>;
+HeaderMatches headerMatchesOf(const std::vector<api::HeaderRoute>& routes);
+HeaderMatches normalized(HeaderMatches matches);
+// A setHeaderRoute step on the routes in effect: adds or replaces the route of that name; without
+// match, removes it.
+void applyHeaderRoute(std::vector<api::HeaderRoute>& routes, const api::HeaderRoute& step);
+// No mirror, no header route: what a status without a canary carries.
+void clearCanaryRoutes(api::ModelReleaseStatus& status);
+// Whether any request reaches the canary now (weight, mirror or header route), as the router reports
+// it or, when it did not, as the last status says.
+bool canaryRouted(const PlanContext& ctx);
+// The canary only receives mirrored copies: it serves no user ("shadow").
+bool shadowOnly(const api::ModelReleaseStatus& status);
+// The share of the release's requests the canary's pods must handle: its weight or its mirror.
+int32_t canarySizingShare(const api::ModelReleaseStatus& status);
+
 // ---- topology.cc --------------------------------------------------------------------------------
 // The Deployments, Services and traffic split the planned status implies, diffed against what was
 // observed: returns only the actions needed, in a safe order.

@@ -57,6 +57,8 @@ Plan plan(const api::ModelRelease& release, const Observed& observed, TimePoint 
     }
   }
   finishRequest(ctx);
+  // Promotion, abort, rollback and supersede all end with no canary: its mirror and header routes go too.
+  if (n.canaryVersion.empty()) clearCanaryRoutes(n);
 
   Plan result;
   result.actions = planTopology(ctx);

@@ -33,8 +33,7 @@ void rollBackCanary(PlanContext& ctx, const std::string& reason, const std::stri
   auto& n = ctx.next;
   const std::string canary = n.canaryVersion;
   ctx.setDegraded(reason, message);
-  int32_t applied = ctx.observed.router.canaryWeight.value_or(ctx.release.status.canaryWeight);
-  if (applied > 0 && !ctx.observed.router.ok) {
+  if (canaryRouted(ctx) && !ctx.observed.router.ok) {
     n.phase = api::Phase::RollingBack;
     n.message = "rolling back version " + canary + " (" + message + "); traffic cannot be moved yet: " +
                 ctx.observed.router.message;
@@ -49,6 +48,7 @@ void rollBackCanary(PlanContext& ctx, const std::string& reason, const std::stri
   n.rolledBackVersion = canary;
   n.canaryVersion.clear();
   n.canaryWeight = 0;
+  clearCanaryRoutes(n);
   n.currentStepIndex = 0;
   n.phase = api::Phase::RolledBack;
   n.message = "rolled back version " + canary + ": " + message;

@@ -34,7 +34,8 @@ Desired desiredState(PlanContext& ctx) {
   const std::string& canary = n.canaryVersion;
   Desired d;
   d.services = EnsureServices{stable, canary};
-  d.traffic = SetTraffic{stable, canary, canary.empty() ? 0 : n.canaryWeight};
+  d.traffic = canary.empty() ? SetTraffic{stable, canary, 0}
+                             : SetTraffic{stable, canary, n.canaryWeight, n.mirrorPercent, n.headerRoutes};
   if (!stable.empty()) d.replicas[stable] = spec.replicas;
   if (!canary.empty()) {
     if (isBlueGreen(spec)) {
@@ -43,7 +44,7 @@ Desired desiredState(PlanContext& ctx) {
       int32_t preview = spec.strategy.blueGreen->previewReplicas.value_or(spec.replicas);
       d.replicas[canary] = ctx.canaryReplicas.value_or(live.exists ? live.desiredReplicas : preview);
     } else {
-      ReplicaPlan plan = canaryReplicaPlan(spec, ctx.sizingWeight.value_or(n.canaryWeight));
+      ReplicaPlan plan = canaryReplicaPlan(spec, ctx.sizingWeight.value_or(canarySizingShare(n)));
       d.replicas[stable] = plan.stable;
       d.replicas[canary] = ctx.canaryReplicas.value_or(plan.canary);
     }
@@ -59,17 +60,38 @@ Desired desiredState(PlanContext& ctx) {
   return d;
 }
 
-// What the last plan put into effect (or what the router reports).
-SetTraffic appliedTraffic(const PlanContext& ctx) {
+// What the last plan put into effect (or what the router reports). Header routes are compared by
+// their conditions: that is what a route object carries.
+struct AppliedTraffic {
+  SetTraffic traffic;
+  std::vector<std::vector<api::HeaderMatch>> headerMatches;
+};
+
+AppliedTraffic appliedTraffic(const PlanContext& ctx) {
   const auto& last = ctx.release.status;
-  SetTraffic applied{last.stableVersion, last.canaryVersion, last.canaryVersion.empty() ? 0 : last.canaryWeight};
-  if (ctx.observed.router.canaryWeight) applied.canaryWeight = *ctx.observed.router.canaryWeight;
+  const auto& router = ctx.observed.router;
+  AppliedTraffic applied;
+  applied.traffic = SetTraffic{last.stableVersion, last.canaryVersion, last.canaryVersion.empty() ? 0 : last.canaryWeight};
+  if (!last.canaryVersion.empty()) {
+    applied.traffic.mirrorPercent = last.mirrorPercent;
+    applied.headerMatches = headerMatchesOf(last.headerRoutes);
+  }
+  if (router.canaryWeight) applied.traffic.canaryWeight = *router.canaryWeight;
+  if (router.mirrorPercent) applied.traffic.mirrorPercent = *router.mirrorPercent;
+  if (router.headerMatches) applied.headerMatches = normalized(*router.headerMatches);
   return applied;
 }
 
-bool sameTraffic(const SetTraffic& a, const SetTraffic& b) {
-  return a.stableVersion == b.stableVersion && a.canaryWeight == b.canaryWeight &&
-         (a.canaryWeight == 0 || a.canaryVersion == b.canaryVersion);
+bool routesCanary(const SetTraffic& t, const std::vector<std::vector<api::HeaderMatch>>& headerMatches) {
+  return t.canaryWeight > 0 || t.mirrorPercent > 0 || !headerMatches.empty();
+}
+
+bool sameTraffic(const SetTraffic& want, const AppliedTraffic& applied) {
+  const SetTraffic& a = applied.traffic;
+  const auto wantMatches = headerMatchesOf(want.headerRoutes);
+  return want.stableVersion == a.stableVersion && want.canaryWeight == a.canaryWeight &&
+         want.mirrorPercent == a.mirrorPercent && wantMatches == applied.headerMatches &&
+         (!routesCanary(want, wantMatches) || want.canaryVersion == a.canaryVersion);
 }
 
 }  // namespace
@@ -98,7 +120,7 @@ std::vector<Action> planTopology(PlanContext& ctx) {
     services.push_back(d.services);
   }
 
-  const SetTraffic applied = appliedTraffic(ctx);
+  const AppliedTraffic applied = appliedTraffic(ctx);
   // During a first release nothing confirms the route points at the version yet: keep asking.
   bool unconfirmed = last.phase == api::Phase::Pending && !d.traffic.stableVersion.empty();
   if (unconfirmed || !sameTraffic(d.traffic, applied)) {
@@ -112,7 +134,11 @@ std::vector<Action> planTopology(PlanContext& ctx) {
 
   // Moving traffic away from the canary goes first (a rollback is one route write before anything
   // else); moving it towards a version waits until that version's pods and Services are there.
-  bool awayFromCanary = d.traffic.stableVersion == applied.stableVersion && d.traffic.canaryWeight < applied.canaryWeight;
+  // A shadow (weight 0) rolled back moves traffic away too: its mirror and header rules go first.
+  const auto wantMatches = headerMatchesOf(d.traffic.headerRoutes);
+  bool awayFromCanary = d.traffic.stableVersion == applied.traffic.stableVersion &&
+                        (d.traffic.canaryWeight < applied.traffic.canaryWeight ||
+                         (!routesCanary(d.traffic, wantMatches) && routesCanary(applied.traffic, applied.headerMatches)));
   std::vector<Action> out;
   auto append = [&out](std::vector<Action>& part) { out.insert(out.end(), part.begin(), part.end()); };
   if (awayFromCanary) {

@@ -2,6 +2,7 @@
 
 #include "aviary/simulator/behaviour.h"
 
+#include <cctype>
 #include <cmath>
 
 namespace aviary::simulator {
@@ -51,6 +52,33 @@ Result<std::pair<VersionKey, Behaviour>> parseBehaviour(const nlohmann::json& bo
   return std::make_pair(VersionKey{*ns, *release, *version}, b);
 }
 
+Result<std::pair<std::pair<std::string, std::string>, TaggedTraffic>> parseTaggedTraffic(const nlohmann::json& body) {
+  if (!body.is_object()) return makeError(ErrorCode::InvalidSpec, "the body must be a JSON object");
+  auto ns = requiredString(body, "namespace");
+  if (!ns) return ns.error();
+  auto release = requiredString(body, "release");
+  if (!release) return release.error();
+  if (!body.contains("headerShare")) return makeError(ErrorCode::InvalidSpec, "headerShare: required without version");
+  TaggedTraffic tagged;
+  if (auto s = optionalNumber(body, "headerShare", 0, 1, tagged.share); !s) return s.error();
+  if (body.contains("header")) {
+    const auto& header = body["header"];
+    auto name = requiredString(header, "name");
+    if (!name) return makeError(ErrorCode::InvalidSpec, "header." + name.error().message);
+    auto value = requiredString(header, "value");
+    if (!value) return makeError(ErrorCode::InvalidSpec, "header." + value.error().message);
+    tagged.header = *name;
+    for (char& c : tagged.header) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    tagged.value = *value;
+  }
+  return std::make_pair(std::make_pair(*ns, *release), tagged);
+}
+
+nlohmann::json taggedTrafficToJson(const std::string& ns, const std::string& release, const TaggedTraffic& t) {
+  return {{"namespace", ns}, {"release", release}, {"headerShare", t.share},
+          {"header", {{"name", t.header}, {"value", t.value}}}};
+}
+
 nlohmann::json behaviourToJson(const VersionKey& key, const Behaviour& b) {
   return {{"namespace", key.ns},       {"release", key.release},   {"version", key.version},
           {"errorRate", b.errorRate},  {"latencyMs", b.latencyMs}, {"predictionShift", b.predictionShift},
@@ -76,6 +104,22 @@ Behaviour BehaviourStore::get(const VersionKey& key) const {
 std::vector<std::pair<VersionKey, Behaviour>> BehaviourStore::all() const {
   std::lock_guard lock(mutex_);
   return {behaviours_.begin(), behaviours_.end()};
+}
+
+void BehaviourStore::setDefaultTagged(const TaggedTraffic& tagged) {
+  std::lock_guard lock(mutex_);
+  defaultTagged_ = tagged;
+}
+
+void BehaviourStore::setTagged(const std::string& ns, const std::string& release, const TaggedTraffic& tagged) {
+  std::lock_guard lock(mutex_);
+  tagged_[{ns, release}] = tagged;
+}
+
+TaggedTraffic BehaviourStore::tagged(const std::string& ns, const std::string& release) const {
+  std::lock_guard lock(mutex_);
+  auto it = tagged_.find({ns, release});
+  return it == tagged_.end() ? defaultTagged_ : it->second;
 }
 
 }  // namespace aviary::simulator

@@ -36,6 +36,14 @@ void SimulatorApi::install(server::HttpServer& server, const telemetry::MetricsR
 }
 
 server::HttpResponse SimulatorApi::putBehaviour(const server::HttpRequest& request) {
+  nlohmann::json body = nlohmann::json::parse(request.body, nullptr, /*allow_exceptions=*/false);
+  if (body.is_object() && !body.contains("version") && body.contains("headerShare")) {
+    auto tagged = parseTaggedTraffic(body);
+    if (!tagged) return server::HttpResponse::jsonError(400, tagged.error().message);
+    const auto& [release, traffic] = *tagged;
+    behaviours_.setTagged(release.first, release.second, traffic);
+    return jsonResponse(200, taggedTrafficToJson(release.first, release.second, traffic));
+  }
   auto parsed = behaviourFromBody(request);
   if (!parsed) return server::HttpResponse::jsonError(400, parsed.error().message);
   behaviours_.set(parsed->first, parsed->second);

@@ -5,6 +5,7 @@
 //   aviary-simulator [--kubeconfig=PATH] [--listen=127.0.0.1:8080] [--rate=50] [--interval=1] [--seed=1]
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cstdlib>
 #include <iostream>
@@ -29,10 +30,13 @@ struct Options {
   double rate = 50;       // requests per second per release
   double interval = 1;    // seconds between routing reads and traffic ticks
   std::uint64_t seed = 1;
+  simulator::TaggedTraffic tagged;  // --header=NAME:VALUE --header-share=0..1
+  double agreementTolerance = 0.05;
 };
 
 const char* kUsage =
-    "usage: aviary-simulator [--kubeconfig=PATH] [--listen=HOST:PORT] [--rate=REQ_PER_S] [--interval=S] [--seed=N]\n";
+    "usage: aviary-simulator [--kubeconfig=PATH] [--listen=HOST:PORT] [--rate=REQ_PER_S] [--interval=S] [--seed=N]\n"
+    "                        [--header=NAME:VALUE] [--header-share=0..1] [--agreement-tolerance=X]\n";
 
 // --name=value flags; false (with a message) on anything else.
 bool parseOptions(int argc, char** argv, Options& options) {
@@ -53,6 +57,13 @@ bool parseOptions(int argc, char** argv, Options& options) {
       else if (name == "rate") options.rate = std::stod(value);
       else if (name == "interval") options.interval = std::stod(value);
       else if (name == "seed") options.seed = std::stoull(value);
+      else if (name == "header-share") options.tagged.share = std::stod(value);
+      else if (name == "agreement-tolerance") options.agreementTolerance = std::stod(value);
+      else if (name == "header" && value.find(':') != std::string::npos && value.find(':') > 0) {
+        options.tagged.header = value.substr(0, value.find(':'));
+        for (char& c : options.tagged.header) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        options.tagged.value = value.substr(value.find(':') + 1);
+      }
       else {
         std::cerr << "unknown flag --" << name << "\n" << kUsage;
         return false;
@@ -62,8 +73,9 @@ bool parseOptions(int argc, char** argv, Options& options) {
     std::cerr << "a numeric flag has a value that is not a number\n" << kUsage;
     return false;
   }
-  if (options.rate < 0 || options.interval <= 0) {
-    std::cerr << "--rate must be >= 0 and --interval > 0\n";
+  if (options.rate < 0 || options.interval <= 0 || options.tagged.share < 0 || options.tagged.share > 1 ||
+      options.agreementTolerance < 0) {
+    std::cerr << "--rate must be >= 0, --interval > 0, --header-share in 0..1, --agreement-tolerance >= 0\n";
     return false;
   }
   return true;
@@ -89,7 +101,8 @@ int main(int argc, char** argv) {
 
   telemetry::MetricsRegistry registry;
   simulator::BehaviourStore behaviours;
-  simulator::TrafficGenerator generator(options.rate, options.seed);
+  behaviours.setDefaultTagged(options.tagged);
+  simulator::TrafficGenerator generator(options.rate, options.seed, options.agreementTolerance);
   simulator::TrafficMetrics metrics(registry);
   simulator::Simulation simulation(generator, metrics, behaviours);
   simulator::SimulatorApi api(behaviours, simulation);

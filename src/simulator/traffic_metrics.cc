@@ -11,18 +11,32 @@ constexpr std::size_t kMaxSeries = 50'000;
 }  // namespace
 
 TrafficMetrics::TrafficMetrics(telemetry::MetricsRegistry& registry)
-    : requests_(registry.counter("model_requests_total", "Requests served by a model version.",
-                                 {"namespace", "release", "version", "code"}, {kMaxSeries})),
+    : requests_(registry.counter("model_requests_total", "Requests served by a model version (mirrored: copies).",
+                                 {"namespace", "release", "version", "code", "mirrored"}, {kMaxSeries})),
       duration_(registry.histogram("model_request_duration_seconds", "Request latency of a model version.",
-                                   {"namespace", "release", "version"}, latencyBuckets(), {kMaxSeries})),
+                                   {"namespace", "release", "version", "mirrored"}, latencyBuckets(), {kMaxSeries})),
       score_(registry.histogram("model_prediction_score", "Prediction scores returned by a model version.",
-                                {"namespace", "release", "version"}, scoreBuckets(), {kMaxSeries})) {}
+                                {"namespace", "release", "version", "mirrored"}, scoreBuckets(), {kMaxSeries})),
+      compared_(registry.counter("model_shadow_compared_total",
+                                 "Mirrored requests whose prediction was compared with the served one.",
+                                 {"namespace", "release", "version"}, {kMaxSeries})),
+      agreement_(registry.counter("model_shadow_agreement_total",
+                                  "Mirrored requests whose prediction agreed with the served one (within the tolerance).",
+                                  {"namespace", "release", "version"}, {kMaxSeries})) {}
 
 void TrafficMetrics::record(const std::string& ns, const std::string& release, const std::vector<Request>& requests) {
   for (const Request& r : requests) {
-    requests_.withValues({ns, release, r.version, std::to_string(r.code)}).inc();
-    duration_.withValues({ns, release, r.version}).observe(r.latencySeconds);
-    score_.withValues({ns, release, r.version}).observe(r.score);
+    const std::string mirrored = r.mirrored ? "true" : "false";
+    requests_.withValues({ns, release, r.version, std::to_string(r.code), mirrored}).inc();
+    duration_.withValues({ns, release, r.version, mirrored}).observe(r.latencySeconds);
+    score_.withValues({ns, release, r.version, mirrored}).observe(r.score);
+    if (!r.mirrored) continue;
+    compared_.withValues({ns, release, r.version}).inc();
+    if (r.agrees) {
+      agreement_.withValues({ns, release, r.version}).inc();
+    } else {
+      agreement_.withValues({ns, release, r.version});  // the series exists at 0, so a ratio reads 0, not no data
+    }
   }
 }
 

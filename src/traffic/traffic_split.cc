@@ -16,8 +16,14 @@ Status validateSplit(const TrafficSplit& split) {
   if (split.canaryWeight < 0 || split.canaryWeight > 100) {
     return makeError(ErrorCode::InvalidSpec, "canary weight " + std::to_string(split.canaryWeight) + " is outside 0..100");
   }
+  if (split.mirrorPercent < 0 || split.mirrorPercent > 100) {
+    return makeError(ErrorCode::InvalidSpec, "mirror percent " + std::to_string(split.mirrorPercent) + " is outside 0..100");
+  }
   if (split.canaryVersion.empty() && split.canaryWeight != 0) {
     return makeError(ErrorCode::InvalidSpec, "canary weight " + std::to_string(split.canaryWeight) + " without a canary version");
+  }
+  if (split.canaryVersion.empty() && (split.mirrorPercent != 0 || !split.headerRoutes.empty())) {
+    return makeError(ErrorCode::InvalidSpec, "a mirror or header route without a canary version");
   }
   return okStatus();
 }

@@ -81,12 +81,36 @@ struct ApprovalStep {
   std::vector<std::string> users;   // or be one of these (if set)
 };
 
+// Mirror a share of the stable version's requests to the canary; its answers are discarded (shadow).
+struct MirrorStep {
+  int32_t percent = 0;  // 0..100; 0 removes the mirror
+};
+
+// One header condition of a header route: exactly one of exact / prefix / regex (validated).
+struct HeaderMatch {
+  std::string header;
+  std::optional<std::string> exact;
+  std::optional<std::string> prefix;
+  std::optional<std::string> regex;
+  bool operator==(const HeaderMatch&) const = default;
+};
+
+// Requests matching every condition go to the canary, whatever the weight. As a step: the same name
+// with no match removes the route. In status: the routes in effect.
+struct HeaderRoute {
+  std::string name;
+  std::vector<HeaderMatch> match;
+  bool operator==(const HeaderRoute&) const = default;
+};
+
 // Exactly one action is set (validated).
 struct CanaryStep {
   std::optional<int32_t> setWeight;
   std::optional<PauseStep> pause;
   std::optional<AnalysisStep> analysis;
   std::optional<ApprovalStep> approval;
+  std::optional<MirrorStep> setMirror;
+  std::optional<HeaderRoute> setHeaderRoute;
 };
 
 struct CanaryStrategy {
@@ -323,6 +347,8 @@ struct ModelReleaseStatus {
   std::string rolledBackVersion;          // a version that was rolled back: not retried until spec changes
   int32_t currentStepIndex = 0;
   int32_t canaryWeight = 0;
+  int32_t mirrorPercent = 0;              // share of stable traffic mirrored to the canary (shadow)
+  std::vector<HeaderRoute> headerRoutes;  // header routes to the canary in effect (setHeaderRoute steps)
   std::string stepStartedAt;              // RFC 3339: when the current step began (pauses, deadlines)
   std::string rolloutStartedAt;
   std::string scaleDownAt;                // when the old version may be scaled down

@@ -41,11 +41,15 @@ struct EnsureServices {
 };
 
 // Put a traffic split into effect through the release's router (mesh route weights, or replica
-// ratio). canaryVersion "" means all traffic to the stable version (canaryWeight 0).
+// ratio). canaryVersion "" means all traffic to the stable version (canaryWeight 0, no mirror, no
+// header route). mirrorPercent and headerRoutes are the mesh routers' only (validation keeps them off
+// the replica ratio).
 struct SetTraffic {
   std::string stableVersion;
   std::string canaryVersion;
   int32_t canaryWeight = 0;
+  int32_t mirrorPercent = 0;
+  std::vector<api::HeaderRoute> headerRoutes;
   bool operator==(const SetTraffic&) const = default;
 };
 

@@ -37,6 +37,9 @@ struct RouterState {
   bool ok = true;
   std::string message;
   std::optional<int32_t> canaryWeight;  // effective canary weight when the router reported it
+  std::optional<int32_t> mirrorPercent;  // share mirrored to the canary, when the router reported it
+  // The header conditions of the routes to the canary in effect, in order, when the router reported them.
+  std::optional<std::vector<std::vector<api::HeaderMatch>>> headerMatches;
 };
 
 // The aggregated verdict of one analysis stage, as the gate assessor reports it. A stage with no

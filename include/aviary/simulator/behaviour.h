@@ -27,6 +27,22 @@ struct Behaviour {
 
 inline constexpr Behaviour kHealthy{};
 
+// The share of a release's requests that carry a header (a cohort of testers, set by the app), which
+// a header route can send to the canary. Set per release by PUT /behaviour without "version":
+// {"namespace","release","headerShare" 0..1, optional "header": {"name","value"}}; the default comes
+// from the simulator's flags.
+struct TaggedTraffic {
+  std::string header = "x-cohort";  // lower case
+  std::string value = "testers";
+  double share = 0;
+
+  bool operator==(const TaggedTraffic&) const = default;
+};
+
+// A PUT /behaviour body without "version": the release's tagged traffic. InvalidSpec names the field.
+Result<std::pair<std::pair<std::string, std::string>, TaggedTraffic>> parseTaggedTraffic(const nlohmann::json& body);
+nlohmann::json taggedTrafficToJson(const std::string& ns, const std::string& release, const TaggedTraffic& tagged);
+
 struct VersionKey {
   std::string ns;
   std::string release;
@@ -49,9 +65,16 @@ class BehaviourStore {
   Behaviour get(const VersionKey& key) const;
   std::vector<std::pair<VersionKey, Behaviour>> all() const;
 
+  // Tagged traffic per release (namespace, release); releases without one get the default.
+  void setDefaultTagged(const TaggedTraffic& tagged);
+  void setTagged(const std::string& ns, const std::string& release, const TaggedTraffic& tagged);
+  TaggedTraffic tagged(const std::string& ns, const std::string& release) const;
+
  private:
   mutable std::mutex mutex_;
   std::map<VersionKey, Behaviour> behaviours_;
+  TaggedTraffic defaultTagged_;
+  std::map<std::pair<std::string, std::string>, TaggedTraffic> tagged_;
 };
 
 }  // namespace aviary::simulator

@@ -3,8 +3,10 @@
 // routing objects the operator writes and resolves them the way a mesh and kube-proxy would.
 //
 //   ModelRelease (spec.strategy.*.trafficRouting)
-//     gatewayAPI → the HTTPRoute's backendRefs to Services, by weight (absent weight = 1)
-//     istio      → the VirtualService's route destinations to Services, by weight (absent = 100/n)
+//     gatewayAPI → the HTTPRoute's backendRefs to Services, by weight (absent weight = 1); header
+//                  matches and the RequestMirror filter (percent, fraction; none = all) per rule
+//     istio      → the VirtualService's route destinations to Services, by weight (absent = 100/n);
+//                  header matches, mirror and mirrorPercentage per http route
 //     neither    → the root Service <release>, all requests
 //   Service (spec.selector) → the release's Deployments whose pod template it selects, in proportion to
 //   their ready replicas; a Deployment's version is its aviary.dev/model-version label.
@@ -36,12 +38,39 @@ struct VersionShare {
   bool operator==(const VersionShare&) const = default;
 };
 
+// One header condition a rule requires (exact, or a regex matched against the whole value, as Envoy
+// does; a Gateway API / Istio prefix is turned into one).
+struct HeaderCondition {
+  std::string name;  // lower case
+  std::string exact;
+  std::string regex;
+  bool isRegex = false;
+
+  bool operator==(const HeaderCondition&) const = default;
+};
+
+// Where the requests a rule matches go, and where their mirrored copies go.
+struct RuleRouting {
+  std::vector<HeaderCondition> headers;  // all must match; empty = every request
+  std::vector<VersionShare> versions;    // shares of the requests this rule takes; sum to at most 1
+  std::vector<VersionShare> mirrored;    // a copy of this share of them goes to each version
+
+  bool operator==(const RuleRouting&) const = default;
+};
+
 struct ReleaseRouting {
   std::string ns;
   std::string release;
-  std::vector<VersionShare> versions;  // by version name; shares sum to at most 1
+  std::vector<VersionShare> versions;  // requests without headers: by version name; sum to at most 1
   std::string note;                    // why some or all traffic has nowhere to go; "" when none
+  std::vector<VersionShare> mirrored;  // copies of the requests without headers (mirror), per version
+  std::vector<RuleRouting> rules;      // in precedence order (the first that matches a request takes it)
 };
+
+// Whether a request with these headers (names lower case) meets every condition.
+bool matchesHeaders(const std::vector<HeaderCondition>& conditions, const std::map<std::string, std::string>& headers);
+// The rule a request with these headers takes: the first that matches; nullptr when none does.
+const RuleRouting* ruleFor(const ReleaseRouting& routing, const std::map<std::string, std::string>& headers);
 
 using RoutingState = std::vector<ReleaseRouting>;
 

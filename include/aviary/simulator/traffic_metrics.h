@@ -1,9 +1,13 @@
 #pragma once
 // The simulator's series, as model servers behind a mesh would expose them (the names the examples'
 // gate queries use):
-//   model_requests_total{namespace,release,version,code}               counter
-//   model_request_duration_seconds{namespace,release,version}          histogram (seconds)
-//   model_prediction_score{namespace,release,version}                  histogram (0..1)
+//   model_requests_total{namespace,release,version,code,mirrored}      counter
+//   model_request_duration_seconds{namespace,release,version,mirrored} histogram (seconds)
+//   model_prediction_score{namespace,release,version,mirrored}         histogram (0..1)
+//   model_shadow_compared_total{namespace,release,version}             counter: mirrored copies compared
+//   model_shadow_agreement_total{namespace,release,version}            counter: … that agreed
+// mirrored="true" marks copies made by a mirror: their answers reached nobody, so they are never
+// served requests (select served ones with mirrored="false").
 //
 // Thread-safety: record may be called from any thread. Ownership: the families belong to the
 // registry, which must outlive this object.
@@ -31,6 +35,8 @@ class TrafficMetrics {
   telemetry::Counter& requests_;
   telemetry::Histogram& duration_;
   telemetry::Histogram& score_;
+  telemetry::Counter& compared_;
+  telemetry::Counter& agreement_;
 };
 
 }  // namespace aviary::simulator

@@ -42,17 +42,22 @@ RouteTarget routeTarget(const api::ModelRelease& release);
 // the versions' Deployments.
 struct TrafficSplit {
   std::string stableVersion;
-  std::string canaryVersion;  // "" = no canary: canaryWeight must be 0
+  std::string canaryVersion;  // "" = no canary: canaryWeight and mirrorPercent must be 0, no header route
   int32_t canaryWeight = 0;   // percent, 0..100
+  int32_t mirrorPercent = 0;  // percent of the stable traffic copied to the canary (answers discarded)
+  std::vector<api::HeaderRoute> headerRoutes;  // requests matching one of them go to the canary
 };
 
-// InvalidSpec when the weight is out of 0..100 or a weight is given without a canary version.
+// InvalidSpec when the weight or mirror is out of 0..100, or canary traffic is asked for without a
+// canary version.
 Status validateSplit(const TrafficSplit& split);
 
-// The effective split, in percent of requests (stable + canary = 100).
+// The effective split, in percent of requests (stable + canary = 100), and the canary's other routes.
 struct RouteState {
   int32_t stableWeight = 100;
   int32_t canaryWeight = 0;
+  int32_t mirrorPercent = 0;
+  std::vector<std::vector<api::HeaderMatch>> headerMatches;  // of the header routes to the canary, in order
 };
 
 class Router {

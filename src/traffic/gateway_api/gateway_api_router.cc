@@ -1,5 +1,7 @@
 #include "traffic/gateway_api/gateway_api_router.h"
 
+#include "traffic/gateway_api/http_route_rules.h"
+
 #include "aviary/workload/names.h"
 #include "traffic/route_object.h"
 #include "traffic/weighted_backends.h"
@@ -7,42 +9,19 @@
 namespace aviary::traffic {
 namespace {
 
-// A backendRef is a Service in the route's namespace unless it says otherwise; unset weight is 1.
-BackendKind backendRefs(const workload::ReleaseRef& release) {
-  const std::string stable = workload::stableServiceName(release.name);
-  const std::string canary = workload::canaryServiceName(release.name);
-  return BackendKind{
-      [=](const Json& ref) {
-        if (ref.value("group", "") != "" || ref.value("kind", "Service") != "Service" ||
-            ref.value("namespace", release.namespace_) != release.namespace_) {
-          return BackendRole::Other;
-        }
-        const std::string name = ref.value("name", "");
-        if (name == stable) return BackendRole::Stable;
-        if (name == canary) return BackendRole::Canary;
-        return BackendRole::Other;
-      },
-      [=](const Json& ref, BackendRole role) {
-        Json copy = ref;
-        copy["name"] = role == BackendRole::Canary ? canary : stable;
-        return copy;
-      },
-      [](std::size_t) { return 1; },
-  };
-}
-
 std::string noRuleMessage(const Json& route, const workload::ReleaseRef& release) {
   return "HTTPRoute " + release.namespace_ + "/" + route["metadata"].value("name", "") +
          " has no rule with a backendRef to Service " + workload::stableServiceName(release.name) + " or " +
          workload::canaryServiceName(release.name);
 }
 
+// aviary's header rules route to the canary only; their weights are not the split.
 template <typename JsonRef, typename List>
-List ruleBackends(JsonRef& route) {
+List ruleBackends(JsonRef& route, const workload::ReleaseRef& release) {
   List lists;
   if (!route.contains("spec") || !route["spec"].contains("rules")) return lists;
   for (auto& rule : route["spec"]["rules"]) {
-    if (rule.contains("backendRefs")) lists.push_back(&rule["backendRefs"]);
+    if (rule.contains("backendRefs") && !isHeaderRule(rule, release)) lists.push_back(&rule["backendRefs"]);
   }
   return lists;
 }
@@ -60,7 +39,7 @@ class GatewayApiRouter final : public Router {
   Result<WriteOutcome> setRoutes(const RouteTarget& target, const TrafficSplit& split) override {
     if (auto valid = validateSplit(split); !valid) return valid.error();
     return rewriteRouteObject(client_, k8s::resources::kHttpRoutes, target.release.namespace_, routeName(target),
-                              [&](Json live) { return desiredHttpRoute(live, target.release, split.canaryWeight); });
+                              [&](Json live) { return desiredHttpRoute(live, target.release, split); });
   }
 
  private:
@@ -73,18 +52,21 @@ class GatewayApiRouter final : public Router {
 
 }  // namespace
 
-Result<Json> desiredHttpRoute(const Json& live, const workload::ReleaseRef& release, int32_t canaryWeight) {
+Result<Json> desiredHttpRoute(const Json& live, const workload::ReleaseRef& release, const TrafficSplit& split) {
   Json route = live;
-  auto lists = ruleBackends<Json, std::vector<Json*>>(route);
-  if (auto set = setWeights(lists, backendRefs(release), canaryWeight, noRuleMessage(live, release)); !set) {
+  auto lists = ruleBackends<Json, std::vector<Json*>>(route, release);
+  if (auto set = setWeights(lists, httpRouteBackends(release), split.canaryWeight, noRuleMessage(live, release)); !set) {
     return set.error();
   }
+  setCanaryRules(route, release, split);
   return route;
 }
 
 Result<RouteState> httpRouteWeights(const Json& live, const workload::ReleaseRef& release) {
-  return readWeights(ruleBackends<const Json, std::vector<const Json*>>(live), backendRefs(release),
-                     noRuleMessage(live, release));
+  auto state = readWeights(ruleBackends<const Json, std::vector<const Json*>>(live, release),
+                           httpRouteBackends(release), noRuleMessage(live, release));
+  if (state) readCanaryRules(live, release, *state);
+  return state;
 }
 
 RouterPtr makeGatewayApiRouter(k8s::Client& client) { return std::make_unique<GatewayApiRouter>(client); }

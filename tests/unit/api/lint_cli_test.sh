@@ -43,6 +43,11 @@ expect_line "$data/advice-ratio.yaml:21:11: warning: spec.analysis.gates[0].prom
 expect_line "$data/advice-ratio.yaml: ok (1 document)"
 [ "$(wc -l <<<"$output")" = 2 ] || fail "want one warning (the guarded ratio is fine), got:"$'\n'"$output"
 
+run 1 lint "$data/invalid-shadow-replica-ratio.yaml"
+expect_line "$data/invalid-shadow-replica-ratio.yaml:12:11: spec.strategy.canary.steps[0].setMirror: needs trafficRouting (gatewayAPI or istio): the replica ratio cannot mirror requests"
+expect_line "$data/invalid-shadow-replica-ratio.yaml:13:11: spec.strategy.canary.steps[1].setHeaderRoute: needs trafficRouting (gatewayAPI or istio): the replica ratio cannot route by header"
+[ "$(wc -l <<<"$output")" = 2 ] || fail "want exactly 2 findings, got:"$'\n'"$output"
+
 run 1 lint "$data/invalid-malformed.yaml"
 expect_line "$data/invalid-malformed.yaml:5:9: end of sequence flow not found"
 

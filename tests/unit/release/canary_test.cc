@@ -219,7 +219,7 @@ TEST_F(CanaryTest, ProgressDeadlineWithoutAutomaticRollbackPauses) {
 
 TEST_F(CanaryTest, MissingRouteIsDegradedAndRetriedWithDelay) {
   pass();
-  observed.router = RouterState{false, "HTTPRoute ml/fraud-scorer not found", std::nullopt};
+  observed.router = RouterState{false, "HTTPRoute ml/fraud-scorer not found", std::nullopt, std::nullopt, std::nullopt};
   Plan p = pass();
   EXPECT_TRUE(actionsOf<SetTraffic>(p).empty());
   EXPECT_EQ(p.status.currentStepIndex, 0);

@@ -56,7 +56,7 @@ TEST_F(FirstReleaseTest, DeploymentReportingDeadlineExceededIsDegraded) {
 }
 
 TEST_F(FirstReleaseTest, MissingRouteKeepsItPendingAndDegradedUntilTheRouteAppears) {
-  observed.router = RouterState{false, "HTTPRoute ml/fraud-scorer not found", std::nullopt};
+  observed.router = RouterState{false, "HTTPRoute ml/fraud-scorer not found", std::nullopt, std::nullopt, std::nullopt};
   pass();
   Plan p = pass();  // pods are available by now; traffic still cannot reach them
   EXPECT_EQ(p.status.phase, api::Phase::Pending);

@@ -98,7 +98,7 @@ TEST_F(RollbackTest, ANewVersionAfterARollbackStarts) {
 }
 
 TEST_F(RollbackTest, RouterDownHoldsInRollingBackThenFinishesWithOneWrite) {
-  observed.router = RouterState{false, "HTTPRoute ml/fraud-scorer not found", std::nullopt};
+  observed.router = RouterState{false, "HTTPRoute ml/fraud-scorer not found", std::nullopt, std::nullopt, std::nullopt};
   Plan held = pass();
   EXPECT_EQ(held.status.phase, api::Phase::RollingBack);
   EXPECT_TRUE(actionsOf<SetTraffic>(held).empty());

@@ -35,9 +35,9 @@ TEST(Simulation, TicksFollowTheLastGoodRoutingState) {
   simulation.updateRouting(makeError(ErrorCode::Unavailable, "down"));
   simulation.tick(1);
   std::string text = registry.render();
-  EXPECT_TRUE(hasLine(text, R"(model_requests_total{namespace="ml",release="a",version="1",code="200"} 10)")) << text;
-  EXPECT_TRUE(hasLine(text, R"(model_requests_total{namespace="ml",release="a",version="2",code="500"} 10)"));
-  EXPECT_TRUE(hasLine(text, R"(model_requests_total{namespace="ml",release="b",version="7",code="200"} 20)"));
+  EXPECT_TRUE(hasLine(text, R"(model_requests_total{namespace="ml",release="a",version="1",code="200",mirrored="false"} 10)")) << text;
+  EXPECT_TRUE(hasLine(text, R"(model_requests_total{namespace="ml",release="a",version="2",code="500",mirrored="false"} 10)"));
+  EXPECT_TRUE(hasLine(text, R"(model_requests_total{namespace="ml",release="b",version="7",code="200",mirrored="false"} 20)"));
 }
 
 }  // namespace

@@ -14,9 +14,9 @@ TEST(TrafficMetrics, CountsRequestsByVersionAndCode) {
   TrafficMetrics metrics(registry);
   metrics.record("ml", "fraud", {{"1", 200, 0.03, 0.3}, {"1", 500, 0.03, 0.3}, {"1", 200, 0.03, 0.3}, {"2", 200, 0.03, 0.3}});
   std::string text = registry.render();
-  EXPECT_TRUE(hasLine(text, R"(model_requests_total{namespace="ml",release="fraud",version="1",code="200"} 2)")) << text;
-  EXPECT_TRUE(hasLine(text, R"(model_requests_total{namespace="ml",release="fraud",version="1",code="500"} 1)"));
-  EXPECT_TRUE(hasLine(text, R"(model_requests_total{namespace="ml",release="fraud",version="2",code="200"} 1)"));
+  EXPECT_TRUE(hasLine(text, R"(model_requests_total{namespace="ml",release="fraud",version="1",code="200",mirrored="false"} 2)")) << text;
+  EXPECT_TRUE(hasLine(text, R"(model_requests_total{namespace="ml",release="fraud",version="1",code="500",mirrored="false"} 1)"));
+  EXPECT_TRUE(hasLine(text, R"(model_requests_total{namespace="ml",release="fraud",version="2",code="200",mirrored="false"} 1)"));
 }
 
 TEST(TrafficMetrics, LatencyAndScoreHistogramsAreCumulativeOverTheirBuckets) {
@@ -24,7 +24,7 @@ TEST(TrafficMetrics, LatencyAndScoreHistogramsAreCumulativeOverTheirBuckets) {
   TrafficMetrics metrics(registry);
   metrics.record("ml", "fraud", {{"2", 200, 0.004, 0.12}, {"2", 200, 0.04, 0.12}, {"2", 500, 0.6, 0.97}});
   std::string text = registry.render();
-  const std::string labels = R"(namespace="ml",release="fraud",version="2")";
+  const std::string labels = R"(namespace="ml",release="fraud",version="2",mirrored="false")";
   EXPECT_TRUE(hasLine(text, "model_request_duration_seconds_bucket{" + labels + R"(,le="0.005"} 1)")) << text;
   EXPECT_TRUE(hasLine(text, "model_request_duration_seconds_bucket{" + labels + R"(,le="0.03"} 1)"));
   EXPECT_TRUE(hasLine(text, "model_request_duration_seconds_bucket{" + labels + R"(,le="0.05"} 2)"));

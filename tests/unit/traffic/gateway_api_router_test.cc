@@ -14,7 +14,7 @@ namespace resources = k8s::resources;
 
 TEST(DesiredHttpRoute, SetsWeightsOnEveryRuleThatReferencesTheRelease) {
   Json live = loadFixture("httproute_wired.json");
-  auto route = desiredHttpRoute(live, fraudScorerRef(), 30);
+  auto route = desiredHttpRoute(live, fraudScorerRef(), TrafficSplit{"7", "8", 30});
   ASSERT_TRUE(route) << route.error().describe();
   const Json& rules = (*route)["spec"]["rules"];
   // Rule 0 had only the canary: the stable backendRef is added next to it.
@@ -29,7 +29,7 @@ TEST(DesiredHttpRoute, SetsWeightsOnEveryRuleThatReferencesTheRelease) {
 
 TEST(DesiredHttpRoute, WiresTheCanaryIntoARuleWithOnlyStable) {
   Json live = loadFixture("httproute_unwired.json");
-  auto route = desiredHttpRoute(live, fraudScorerRef(), 10);
+  auto route = desiredHttpRoute(live, fraudScorerRef(), TrafficSplit{"7", "8", 10});
   ASSERT_TRUE(route);
   const Json& rule = (*route)["spec"]["rules"][0];
   EXPECT_EQ(rule["backendRefs"], Json::parse(R"([{"name": "fraud-scorer-stable", "port": 8080, "weight": 90},
@@ -42,14 +42,14 @@ TEST(DesiredHttpRoute, WiresTheCanaryIntoARuleWithOnlyStable) {
 
 TEST(DesiredHttpRoute, UnchangedWhenWeightsAlreadyMatch) {
   Json live = loadFixture("httproute_unwired.json");
-  Json once = *desiredHttpRoute(live, fraudScorerRef(), 50);
-  EXPECT_EQ(*desiredHttpRoute(once, fraudScorerRef(), 50), once);
+  Json once = *desiredHttpRoute(live, fraudScorerRef(), TrafficSplit{"7", "8", 50});
+  EXPECT_EQ(*desiredHttpRoute(once, fraudScorerRef(), TrafficSplit{"7", "8", 50}), once);
 }
 
 TEST(DesiredHttpRoute, RouteWithoutTheReleaseIsInvalid) {
   Json live = loadFixture("httproute_unwired.json");
   live["spec"]["rules"].erase(0);
-  auto route = desiredHttpRoute(live, fraudScorerRef(), 10);
+  auto route = desiredHttpRoute(live, fraudScorerRef(), TrafficSplit{"7", "8", 10});
   ASSERT_FALSE(route);
   EXPECT_EQ(route.error().code, ErrorCode::InvalidSpec);
   EXPECT_EQ(route.error().message,

@@ -15,7 +15,7 @@ api::IstioRouting routing(std::vector<std::string> routes = {}) { return api::Is
 
 TEST(DesiredVirtualService, FqdnStableGetsAnFqdnCanary) {
   Json live = loadFixture("virtualservice.json");
-  auto vs = desiredVirtualService(live, fraudScorerRef(), routing(), 10);
+  auto vs = desiredVirtualService(live, fraudScorerRef(), routing(), TrafficSplit{"7", "8", 10});
   ASSERT_TRUE(vs) << vs.error().describe();
   EXPECT_EQ((*vs)["spec"]["http"][0]["route"], Json::parse(R"([
       {"destination": {"host": "fraud-scorer-stable.ml.svc.cluster.local", "port": {"number": 8080}}, "weight": 90},
@@ -33,7 +33,7 @@ TEST(DesiredVirtualService, FqdnStableGetsAnFqdnCanary) {
 
 TEST(DesiredVirtualService, OnlyTheNamedRoutes) {
   Json live = loadFixture("virtualservice.json");
-  auto vs = desiredVirtualService(live, fraudScorerRef(), routing({"shadow"}), 50);
+  auto vs = desiredVirtualService(live, fraudScorerRef(), routing({"shadow"}), TrafficSplit{"7", "8", 50});
   ASSERT_TRUE(vs);
   EXPECT_EQ((*vs)["spec"]["http"][0], live["spec"]["http"][0]);
   EXPECT_EQ((*vs)["spec"]["http"][2]["route"][0]["weight"], 50);
@@ -41,11 +41,11 @@ TEST(DesiredVirtualService, OnlyTheNamedRoutes) {
 
 TEST(DesiredVirtualService, NamedRouteMissingOrUnrelatedIsInvalid) {
   Json live = loadFixture("virtualservice.json");
-  auto missing = desiredVirtualService(live, fraudScorerRef(), routing({"primary", "typo"}), 50);
+  auto missing = desiredVirtualService(live, fraudScorerRef(), routing({"primary", "typo"}), TrafficSplit{"7", "8", 50});
   ASSERT_FALSE(missing);
   EXPECT_EQ(missing.error().code, ErrorCode::InvalidSpec);
   EXPECT_EQ(missing.error().message, "VirtualService ml/fraud-scorer has no http route named typo");
-  auto unrelated = desiredVirtualService(live, fraudScorerRef(), routing({"admin"}), 50);
+  auto unrelated = desiredVirtualService(live, fraudScorerRef(), routing({"admin"}), TrafficSplit{"7", "8", 50});
   ASSERT_FALSE(unrelated);
   EXPECT_EQ(unrelated.error().message,
             "VirtualService ml/fraud-scorer has no http route to host fraud-scorer-stable or fraud-scorer-canary");
@@ -54,7 +54,7 @@ TEST(DesiredVirtualService, NamedRouteMissingOrUnrelatedIsInvalid) {
 TEST(DesiredVirtualService, HostsOfOtherNamespacesAreNotOurs) {
   Json live = loadFixture("virtualservice.json");
   live["spec"]["http"][0]["route"][0]["destination"]["host"] = "fraud-scorer-stable.prod.svc.cluster.local";
-  auto vs = desiredVirtualService(live, fraudScorerRef(), routing({"primary"}), 50);
+  auto vs = desiredVirtualService(live, fraudScorerRef(), routing({"primary"}), TrafficSplit{"7", "8", 50});
   ASSERT_FALSE(vs);
   EXPECT_EQ(vs.error().code, ErrorCode::InvalidSpec);
 }
