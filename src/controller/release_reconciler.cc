@@ -151,6 +151,7 @@ void ReleaseReconciler::observe(Pass& pass) {
   }
   observed.deployments =
       deploymentsByVersion(deployments, release, [&](const std::string& version) { return modelUri(pass, version); });
+  observed.services = observeServices(release, [this](const std::string& key) { return deps_.services.get(key); });
 
   if (!isBlueGreen(release)) {
     const api::RouterKind kind = api::routerKind(routingOf(release));

@@ -94,7 +94,8 @@ std::vector<Action> planTopology(PlanContext& ctx) {
 
   const auto& last = ctx.release.status;
   ServiceState liveServices = ctx.observed.services.value_or(ServiceState{last.stableVersion, last.canaryVersion});
-  if (liveServices.stableVersion != d.services.stableVersion || liveServices.canaryVersion != d.services.canaryVersion) {
+  if (!liveServices.upToDate || liveServices.stableVersion != d.services.stableVersion ||
+      liveServices.canaryVersion != d.services.canaryVersion) {
     services.push_back(d.services);
   }
 

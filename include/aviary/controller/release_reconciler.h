@@ -45,6 +45,7 @@ struct ReconcilerDeps {
   runtime::Informer& releases;
   runtime::Informer& approvals;
   runtime::Informer& deployments;  // labelled aviary.dev/release, with the "release" label index
+  runtime::Informer& services;     // labelled aviary.dev/release: drift of the three Services is repaired
   workload::WorkloadApplier& applier;
   const traffic::RouterRegistry& routers;
   const analysis::AnalysisRunner& analysis;

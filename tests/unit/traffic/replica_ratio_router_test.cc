@@ -4,7 +4,7 @@
 #include "aviary/traffic/router.h"
 #include "aviary/workload/objects.h"
 #include "unit/traffic/fixtures.h"
-#include "unit/workload/fake_kube_client.h"
+#include "mocks/k8s/fake_kube_client.h"
 #include "unit/workload/release_fixture.h"
 
 namespace aviary::traffic {
