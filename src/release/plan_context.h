@@ -113,7 +113,7 @@ void rollBackToPrevious(PlanContext& ctx, const std::string& reason, const std::
 void continueRollBackToPrevious(PlanContext& ctx);
 
 // ---- registry_records.cc ------------------------------------------------------------------------
-// Appends a record to next.registrySync (and a QueueRegistryRecord action) unless its key is queued
+// Appends a record to next.registrySync (the outbox the act layer drains) unless its key is queued
 // already or the history shows the event happened. Key: <uid>/<generation>/<event>-<version>-<rollout
 // start>[-<qualifier>].
 void queueRegistryRecord(PlanContext& ctx, const std::string& event, const std::string& version,

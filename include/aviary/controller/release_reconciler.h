@@ -73,6 +73,7 @@ class ReleaseReconciler final : public runtime::Reconciler {
   Status actOne(Pass& pass, const release::Action& action);
   void drainRegistry(Pass& pass);
   Status writeStatus(Pass& pass);
+  void clearRequests(Pass& pass);
   void report(const Pass& pass);
   void announcePhaseChange(Pass& pass);
   // Unique per reconcile pass ("<random per process>-<counter>"): the reconcile_id of its log lines.

@@ -77,6 +77,11 @@ class ReconcilerTest : public ::testing::Test {
           routeWeight = split.canaryWeight;
           return outcome;
         });
+    restart();
+  }
+
+  // A new reconciler over the same server and caches: what a restarted operator starts from.
+  void restart() {
     reconciler_ = std::make_unique<ReleaseReconciler>(ReconcilerDeps{
         cached_, releases_, approvals_, deployments_, services_,
         useMockApplier_ ? static_cast<workload::WorkloadApplier&>(mockApplier) : *realApplier_, routers_, analysis_,
@@ -106,9 +111,9 @@ class ReconcilerTest : public ::testing::Test {
   // Reconciles (with the pods coming up) until a pass writes nothing; returns the passes it took.
   int settle(int limit = 10) {
     for (int pass = 1; pass <= limit; ++pass) {
+      kubelet();
       const int before = server.writes;
       EXPECT_TRUE(reconcile().ok());
-      kubelet();
       if (server.writes == before) return pass;
     }
     ADD_FAILURE() << "still writing after " << limit << " passes";
@@ -117,6 +122,15 @@ class ReconcilerTest : public ::testing::Test {
 
   Json release() { return server.stored(resources::kModelReleases, kNs, kName); }
   Json status() { return release().value("status", Json::object()); }
+  // `aviary promote|abort|…`: the request annotations on the release.
+  void annotate(const std::string& request, const std::string& id) {
+    server.mutate(resources::kModelReleases, kNs, kName, [&](Json& o) {
+      o["metadata"]["annotations"][api::kRequestAnnotation] = request;
+      o["metadata"]["annotations"][api::kRequestIdAnnotation] = id;
+    });
+  }
+  Json annotations() { return release()["metadata"].value("annotations", Json::object()); }
+
   void setVersion(const std::string& version) {
     server.mutate(resources::kModelReleases, kNs, kName, [&](Json& o) {
       o["spec"]["model"]["version"] = version;
