@@ -1,8 +1,10 @@
 #pragma once
 // A ReleaseReconciler over in-memory parts, to run reconcile() pass by pass: the FakeKubeClient plays
 // the API server, informers over it are refreshed by sync() (no threads), the router is a MockRouter
-// that remembers the split it was given, and the workload applier is either the real one (writing
-// into the fake server) or a MockWorkloadApplier. "kubelet()" makes every Deployment's pods available.
+// that remembers the split it was given, the workload applier a MockWorkloadApplier that delegates to
+// the real applier (writing into the fake server) unless a test says otherwise, the metric provider
+// (Prometheus) and the model registry (when the release names one) are mocks too.
+// "kubelet()" makes every Deployment's pods available.
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -17,7 +19,9 @@
 #include "aviary/runtime/informer.h"
 #include "aviary/runtime/log.h"
 #include "aviary/workload/applier.h"
+#include "mocks/analysis/mock_metric_provider.h"
 #include "mocks/k8s/fake_kube_client.h"
+#include "mocks/registry/mock_model_registry.h"
 #include "mocks/notify/mock_notifier.h"
 #include "mocks/runtime/mock_event_recorder.h"
 #include "mocks/traffic/mock_router.h"
@@ -27,6 +31,8 @@ namespace aviary::controller::testing {
 
 using aviary::testing::FakeKubeClient;
 using aviary::testing::MockEventRecorder;
+using aviary::testing::MockMetricProvider;
+using aviary::testing::MockModelRegistry;
 using aviary::testing::MockNotifier;
 using aviary::testing::MockRouter;
 using aviary::testing::MockWorkloadApplier;
@@ -57,8 +63,6 @@ inline Json releaseObject(const std::string& version) {
 
 class ReconcilerTest : public ::testing::Test {
  protected:
-  explicit ReconcilerTest(bool mockApplier = false) : useMockApplier_(mockApplier) {}
-
   void SetUp() override {
     deployments_.addIndex(kReleaseIndex, runtime::labelIndex(api::kReleaseLabel));
     services_.addIndex(kReleaseIndex, runtime::labelIndex(api::kReleaseLabel));
@@ -77,15 +81,50 @@ class ReconcilerTest : public ::testing::Test {
           routeWeight = split.canaryWeight;
           return outcome;
         });
+    ON_CALL(mockApplier, ensureDeployment).WillByDefault([this](auto&&... a) { return realApplier_->ensureDeployment(a...); });
+    ON_CALL(mockApplier, scaleDeployment).WillByDefault([this](auto&&... a) { return realApplier_->scaleDeployment(a...); });
+    ON_CALL(mockApplier, deleteDeployment).WillByDefault([this](auto&&... a) { return realApplier_->deleteDeployment(a...); });
+    ON_CALL(mockApplier, ensureServices).WillByDefault([this](auto&&... a) { return realApplier_->ensureServices(a...); });
+    auto provider = std::make_unique<NiceMock<MockMetricProvider>>();
+    metrics = provider.get();
+    providers_.add(api::ProviderKind::Prometheus, std::move(provider));
+    ON_CALL(modelRegistry, getModelVersion).WillByDefault([](const std::string& model, const std::string& version) {
+      return Result<registry::ModelVersionInfo>(registry::ModelVersionInfo{model, version});
+    });
+    ON_CALL(modelRegistry, setVersionTags).WillByDefault([](auto&&...) { return okStatus(); });
+    ON_CALL(modelRegistry, setAlias).WillByDefault([](auto&&...) { return okStatus(); });
+    ON_CALL(modelRegistry, deleteAlias).WillByDefault([](auto&&...) { return okStatus(); });
     restart();
+  }
+
+  // The release's spec.registry: a forwarder to modelRegistry per pass, as the operator makes one.
+  RegistryResolver registries() {
+    return [this](const api::ModelRelease& release) -> registry::ModelRegistryPtr {
+      if (!release.spec.registry.mlflow) return nullptr;
+      class Forwarder final : public registry::ModelRegistry {
+       public:
+        explicit Forwarder(registry::ModelRegistry& to) : to_(to) {}
+        Result<registry::ModelVersionInfo> getModelVersion(const std::string& m, const std::string& v) override {
+          return to_.getModelVersion(m, v);
+        }
+        Status setVersionTags(const std::string& m, const std::string& v, const std::map<std::string, std::string>& t) override {
+          return to_.setVersionTags(m, v, t);
+        }
+        Status setAlias(const std::string& m, const std::string& a, const std::string& v) override { return to_.setAlias(m, a, v); }
+        Status deleteAlias(const std::string& m, const std::string& a) override { return to_.deleteAlias(m, a); }
+
+       private:
+        registry::ModelRegistry& to_;
+      };
+      return std::make_unique<Forwarder>(modelRegistry);
+    };
   }
 
   // A new reconciler over the same server and caches: what a restarted operator starts from.
   void restart() {
     reconciler_ = std::make_unique<ReleaseReconciler>(ReconcilerDeps{
-        cached_, releases_, approvals_, deployments_, services_,
-        useMockApplier_ ? static_cast<workload::WorkloadApplier&>(mockApplier) : *realApplier_, routers_, analysis_,
-        {}, events, clock, logger_, nullptr, &notifier});
+        cached_, releases_, approvals_, deployments_, services_, mockApplier, routers_, analysis_, registries(),
+        events, clock, logger_, nullptr, &notifier});
   }
 
   // Every informer lists the fake server again (what their watches would have delivered).
@@ -145,9 +184,11 @@ class ReconcilerTest : public ::testing::Test {
   NiceMock<MockWorkloadApplier> mockApplier;
   NiceMock<MockEventRecorder> events;
   NiceMock<MockNotifier> notifier;
+  NiceMock<MockModelRegistry> modelRegistry;
+  MockMetricProvider* metrics = nullptr;  // owned by the provider registry
+  workload::WorkloadApplier* realApplier() { return realApplier_.get(); }
 
  private:
-  bool useMockApplier_;
   std::ostringstream logs_;
   runtime::Logger logger_{logs_, clock, runtime::LogLevel::Error};
   runtime::Informer releases_{server, resources::kModelReleases, {}, logger_};
