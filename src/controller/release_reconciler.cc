@@ -51,8 +51,6 @@ struct Overloaded : Fs... {
   using Fs::operator()...;
 };
 
-bool isBlueGreen(const api::ModelRelease& r) { return r.spec.strategy.blueGreen.has_value(); }
-
 api::TrafficRouting routingOf(const api::ModelRelease& r) {
   return r.spec.strategy.canary ? r.spec.strategy.canary->trafficRouting : api::TrafficRouting{};
 }
@@ -158,7 +156,7 @@ void ReleaseReconciler::observe(Pass& pass) {
       deploymentsByVersion(deployments, release, [&](const std::string& version) { return modelUri(pass, version); });
   observed.services = observeServices(release, [this](const std::string& key) { return deps_.services.get(key); });
 
-  if (!isBlueGreen(release)) {
+  if (!api::isBlueGreen(release.spec)) {
     const api::RouterKind kind = api::routerKind(routingOf(release));
     pass.replicaRatio = kind == api::RouterKind::ReplicaRatio;
     auto router = deps_.routers.make(kind, deps_.client);

@@ -43,7 +43,7 @@ Desired desiredState(PlanContext& ctx) {
       int32_t preview = spec.strategy.blueGreen->previewReplicas.value_or(spec.replicas);
       d.replicas[canary] = ctx.canaryReplicas.value_or(live.exists ? live.desiredReplicas : preview);
     } else {
-      ReplicaPlan plan = canaryReplicaPlan(spec, ctx.sizingWeight.value_or(n.canaryWeight));
+      ReplicaSplit plan = canaryReplicaPlan(spec, ctx.sizingWeight.value_or(n.canaryWeight));
       d.replicas[stable] = plan.stable;
       d.replicas[canary] = ctx.canaryReplicas.value_or(plan.canary);
     }
