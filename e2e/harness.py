@@ -106,15 +106,18 @@ def serving(proc, url, describe_exit):
 
 
 class Operator:
-    """`aviary operator` as a process with the cluster's kubeconfig, as it would run in a pod."""
+    """`aviary operator` as a process with the cluster's kubeconfig, as it would run in a pod.
+    command/health_port: another whole command line instead (the operator run from its image), serving
+    its health endpoints on health_port; it runs in a process group of its own, signalled as a whole."""
 
-    def __init__(self, *extra_args, namespace=None):
-        self.health_port = free_port()
+    def __init__(self, *extra_args, namespace=None, command=None, health_port=None):
+        self.health_port = health_port or free_port()
         self.log = tempfile.NamedTemporaryFile(prefix="aviary-operator-", suffix=".log", delete=False)
-        args = [aviary_binary(), "operator", f"--health-addr=127.0.0.1:{self.health_port}", *extra_args]
+        args = command or [aviary_binary(), "operator", f"--health-addr=127.0.0.1:{self.health_port}", *extra_args]
         if namespace:
             args.append(f"--namespace={namespace}")
-        self.proc = subprocess.Popen(args, stdout=self.log, stderr=subprocess.STDOUT)
+        self.group = command is not None
+        self.proc = subprocess.Popen(args, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=self.group)
         wait_for("operator ready", self.ready, timeout=30)
 
     def ready(self):
@@ -128,14 +131,20 @@ class Operator:
         with open(self.log.name, errors="replace") as f:
             return "".join(f.readlines()[-lines:])
 
+    def send(self, sig):
+        if self.group:
+            os.killpg(self.proc.pid, sig)
+        else:
+            self.proc.send_signal(sig)
+
     def kill(self):
         if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGKILL)
+            self.send(signal.SIGKILL)
             self.proc.wait(10)
 
     def stop(self):
         if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
+            self.send(signal.SIGTERM)
             try:
                 self.proc.wait(15)
             except subprocess.TimeoutExpired:

@@ -30,7 +30,7 @@ LATENCY = {
 DRIFT = {
     "name": "prediction-drift",
     "prometheus": {"query": f"sum by (le) (increase(model_prediction_score_bucket{{{SELECT}}}[20s]))"},
-    "compare": {"test": "psi", "maxPsi": 0.2},
+    "compare": {"test": "psi", "maxPsi": 0.2, "minSamples": 200},  # ~500 per side in 20 s at 50% of 50 req/s
     "initialDelay": "20s",
     "inconclusiveLimit": 6,  # too few samples yet is inconclusive; count waits for decisive ones
 }

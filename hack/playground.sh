@@ -3,7 +3,7 @@
 # local cluster, runs the operator, and walks the ModelRelease in examples/playground/ through three
 # versions of the model demo-scorer:
 #   1  the first release: deployed straight to stable;
-#   2  a healthy canary: 20% → pause → error-rate gate → 60% → pause → 100%, promoted;
+#   2  a healthy canary: 20% → pause → error-rate and sequential gates → 60% → pause → 100%, promoted;
 #   3  a bad canary (the traffic simulator makes it fail 40% of requests): the gate fails and the
 #      release rolls back to version 2 automatically.
 #
@@ -337,7 +337,7 @@ main() {
   watch_until Promoted 1
   wait_for_traffic
 
-  step "version 2 (healthy): canary 20% → pause 5s → error-rate gate → 60% → pause 5s → 100%"
+  step "version 2 (healthy): canary 20% → pause 5s → error-rate and sequential errors-vs-baseline gates → 60% → pause 5s → 100%"
   set_version 2
   watch_until "Promoted RolledBack" 2
   [ "$(status_field '{.status.phase}')" = Promoted ] || fail "version 2 was rolled back; it should have passed the gate"

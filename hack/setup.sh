@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything aviary needs on a fresh Debian machine, idempotently:
-#   1. system packages (compiler toolchain, C++ libraries, Prometheus, openssl);
+#   1. system packages (compiler toolchain, C++ libraries, Prometheus, openssl, and buildah + mmdebstrap
+#      for hack/build-image.sh, which the installed-operator test runs);
 #   2. the local control plane built from Go modules (hack/build-kube.sh, cached by version);
 #   3. MLflow in a venv under the cache (hack/setup-mlflow.sh).
 # Flags: --packages-only skips 2 and 3.
@@ -13,6 +14,7 @@ packages=(
   libboost-dev libboost-system-dev libboost-filesystem-dev
   libgtest-dev libgmock-dev
   prometheus
+  buildah mmdebstrap
 )
 
 missing_packages() {

@@ -32,10 +32,19 @@ Judgement fetchErrorJudgement(const Error& error, const QueryContext& context) {
   return errorJudgement(makeError(error.code, withoutCredentials(error.message, context.secrets)));
 }
 
+// Cumulative queries (increase(...[{{elapsed}}])) count from the moment the gate's stage started.
+void setStageWindow(QueryContext& context, const api::GateStatus& status, TimePoint now) {
+  TimePoint started;
+  if (!parseRfc3339(status.startedAt, started)) started = now;
+  const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(now - started).count();
+  context.elapsed = std::to_string(std::max<long long>(1, seconds)) + "s";
+  context.stageStart = std::to_string(std::chrono::duration_cast<std::chrono::seconds>(started.time_since_epoch()).count());
+}
+
 }  // namespace
 
 Judgement AnalysisRunner::measure(const api::ModelRelease& release, const Versions& versions, const api::Gate& gate,
-                                  const Judge& judge) const {
+                                  const Judge& judge, api::GateStatus& status, TimePoint now) const {
   MetricProvider* provider = providers_.find(providerKind(gate));
   if (!provider) return errorJudgement(makeError(ErrorCode::InvalidSpec, "no provider registered for gate " + gate.name));
   QueryContext context;
@@ -43,6 +52,7 @@ Judgement AnalysisRunner::measure(const api::ModelRelease& release, const Versio
   context.release = release.metadata.name;
   context.baselineVersion = versions.baseline;
   context.version = versions.canary;
+  setStageWindow(context, status, now);
   if (secrets_) {
     auto credentials = secrets_(release, gate);
     if (!credentials.ok()) return errorJudgement(credentials.error());
@@ -56,7 +66,9 @@ Judgement AnalysisRunner::measure(const api::ModelRelease& release, const Versio
   baselineContext.version = context.baselineVersion;
   auto baseline = provider->fetch(gate, baselineContext);
   if (!baseline.ok()) return fetchErrorJudgement(baseline.error(), baselineContext);
-  return judge.judge(*canary, &*baseline);
+  if (!judge.sequential()) return judge.judge(*canary, &*baseline);
+  if (!status.sequential) status.sequential.emplace();
+  return judge.judgeLook(*canary, &*baseline, *status.sequential);
 }
 
 StageResult AnalysisRunner::run(const api::ModelRelease& release, const Versions& versions,
@@ -79,7 +91,7 @@ StageResult AnalysisRunner::run(const api::ModelRelease& release, const Versions
     }
     GateState state = gateState(*status, *gate, timing);
     if (state == GateState::Running && measurementDue(*status, now)) {
-      state = recordMeasurement(*status, *gate, timing, measure(release, versions, *gate, *judge), now);
+      state = recordMeasurement(*status, *gate, timing, measure(release, versions, *gate, *judge, *status, now), now);
       result.taken.push_back({name, status->measurements.back(), state});
     }
     if (state == GateState::Running) {

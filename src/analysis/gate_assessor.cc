@@ -11,6 +11,16 @@ namespace {
 // Argo Rollouts retries a measurement that errored after 10 s rather than a whole interval.
 constexpr Duration kErrorRetry{10'000};
 
+// At the start of a stage the canary's first samples may not be scraped yet, and a ratio query whose
+// numerator has no series answers nothing: so many no-data looks are retried at the interval before
+// they count toward inconclusiveLimit.
+constexpr int32_t kNoDataLooksBeforeFirstData = 5;
+
+bool waitingForFirstData(const api::GateStatus& s, api::Verdict verdict) {
+  return verdict == api::Verdict::NoData && s.successes + s.failures + s.inconclusives == 0 &&
+         s.waitedForData < kNoDataLooksBeforeFirstData;
+}
+
 api::Verdict verdictOf(GateState state, const api::GateStatus& status) {
   switch (state) {
     case GateState::Passed: return api::Verdict::Pass;
@@ -38,7 +48,9 @@ const char* gateStateName(GateState state) {
 GateTiming gateTiming(const api::Gate& gate, const api::AnalysisSpec& analysis, bool background) {
   GateTiming t;
   t.interval = durationOr(gate.interval, durationOr(analysis.interval, t.interval));
-  t.initialDelay = durationOr(gate.initialDelay, Duration{0});
+  // A sequential judge's first look compares what arrived since the stage began: at its start, nothing.
+  const bool sequential = gate.compare && gate.compare->sequential;
+  t.initialDelay = durationOr(gate.initialDelay, sequential ? t.interval : Duration{0});
   if (gate.count) {
     t.count = *gate.count;
   } else if (!background) {
@@ -70,6 +82,9 @@ GateState gateState(const api::GateStatus& s, const api::Gate& gate, const GateT
   // count is met by decisive measurements only: a gate never passes on inconclusive or no-data
   // measurements, however many its inconclusiveLimit tolerates (Argo would count them).
   if (timing.count && s.successes + s.failures >= *timing.count) return GateState::Passed;
+  // A sequential judge may conclude before count: its confidence sequence excludes every harmful
+  // effect. Only a gate with a horizon stops early; a background gate watches until its stage ends.
+  if (timing.count && s.sequential && s.sequential->decision == "pass") return GateState::Passed;
   return GateState::Running;
 }
 
@@ -90,8 +105,15 @@ GateState recordMeasurement(api::GateStatus& s, const api::Gate& gate, const Gat
   switch (judgement.verdict) {
     case api::Verdict::Pass: ++s.successes; s.consecutiveErrors = 0; break;
     case api::Verdict::Fail: ++s.failures; s.consecutiveErrors = 0; break;
-    case api::Verdict::Inconclusive:
-    case api::Verdict::NoData: ++s.inconclusives; s.consecutiveErrors = 0; break;
+    case api::Verdict::NoData:
+      s.consecutiveErrors = 0;
+      if (waitingForFirstData(s, judgement.verdict)) {
+        ++s.waitedForData;
+        break;
+      }
+      ++s.inconclusives;
+      break;
+    case api::Verdict::Inconclusive: ++s.inconclusives; s.consecutiveErrors = 0; break;
     case api::Verdict::Error:
       ++s.errors;
       ++s.consecutiveErrors;

@@ -14,6 +14,8 @@ const std::string* lookup(const std::string& name, const QueryContext& c) {
   if (name == "release") return &c.release;
   if (name == "version") return &c.version;
   if (name == "baselineVersion") return &c.baselineVersion;
+  if (name == "elapsed") return &c.elapsed;
+  if (name == "stageStart") return &c.stageStart;
   return nullptr;
 }
 

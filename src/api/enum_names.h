@@ -17,7 +17,8 @@ struct EnumName {
 };
 
 inline constexpr EnumName<CompareTest> kCompareTests[] = {
-    {CompareTest::MannWhitney, "mann-whitney"}, {CompareTest::Proportion, "proportion"}, {CompareTest::Psi, "psi"}};
+    {CompareTest::MannWhitney, "mann-whitney"}, {CompareTest::Proportion, "proportion"}, {CompareTest::Psi, "psi"},
+    {CompareTest::Quantile, "quantile"}};
 inline constexpr EnumName<Direction> kDirections[] = {
     {Direction::Increase, "increase"}, {Direction::Decrease, "decrease"}, {Direction::Either, "either"}};
 inline constexpr EnumName<Phase> kPhases[] = {

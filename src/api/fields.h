@@ -164,6 +164,8 @@ void fields(V& v, CompareSpec& c) {
   v.optional("allowedDecrease", c.allowedDecrease);
   v.optional("maxPsi", c.maxPsi);
   v.optional("minSamples", c.minSamples);
+  v.optional("sequential", c.sequential);
+  v.optional("quantile", c.quantile);
 }
 
 template <class V>
@@ -240,6 +242,27 @@ void fields(V& v, Measurement& m) {
 }
 
 template <class V>
+void fields(V& v, SequentialCounts& c) {
+  v.optional("events", c.events);
+  v.optional("total", c.total);
+}
+
+template <class V>
+void fields(V& v, SequentialState& s) {
+  v.optional("canary", s.canary);
+  v.optional("baseline", s.baseline);
+  v.optional("logLikelihoods", s.logLikelihoods);
+  v.optional("pValue", s.pValue);
+  v.optional("eValue", s.eValue);
+  v.optional("ratioLow", s.ratioLow);
+  v.optional("ratioHigh", s.ratioHigh);
+  v.optional("boundary", s.boundary);
+  v.optional("looks", s.looks);
+  v.optional("decision", s.decision);
+  v.optional("reason", s.reason);
+}
+
+template <class V>
 void fields(V& v, GateStatus& g) {
   v.optional("name", g.name);
   v.optional("stage", g.stage);
@@ -254,6 +277,8 @@ void fields(V& v, GateStatus& g) {
   v.optional("startedAt", g.startedAt);
   v.optional("nextMeasurementAt", g.nextMeasurementAt);
   v.optional("measurements", g.measurements);
+  v.optional("sequential", g.sequential);
+  v.optional("waitedForData", g.waitedForData);
 }
 
 template <class V>

@@ -84,7 +84,19 @@ void validateCompare(const std::string& path, const CompareSpec& compare, Findin
     if (compare.test != CompareTest::Psi) findings.add(path + ".maxPsi", "only applies to test: psi");
     else if (!(*compare.maxPsi > 0)) findings.add(path + ".maxPsi", "must be greater than 0, got " + number(*compare.maxPsi));
   }
-  findings.atLeast(path + ".minSamples", compare.minSamples, 1);
+  if (compare.minSamples) findings.atLeast(path + ".minSamples", *compare.minSamples, 1);
+  if (compare.sequential && compare.test != CompareTest::Proportion && compare.test != CompareTest::Quantile) {
+    findings.add(path + ".sequential", "applies to test: proportion or quantile (cumulative counts), not " +
+                                           std::string(compare.test == CompareTest::Psi ? "psi" : "mann-whitney"));
+  }
+  if (compare.test == CompareTest::Quantile) {
+    if (!(compare.quantile > 0 && compare.quantile < 1)) {
+      findings.add(path + ".quantile", "must be between 0 and 1 (exclusive), got " + number(compare.quantile));
+    }
+    if (compare.direction == Direction::Either) {
+      findings.add(path + ".direction", "the quantile test watches one direction: increase or decrease");
+    }
+  }
 }
 
 void validateGate(const std::string& path, const Gate& gate, Findings& findings) {

@@ -1,5 +1,6 @@
 // aviary lint FILE...: decode and validate manifests offline, printing `FILE:LINE:COL: path: message`
-// for every problem, like a compiler, so editors can jump to it.
+// for every problem, like a compiler, so editors can jump to it; advice on valid specs is printed as
+// `FILE:LINE:COL: warning: path: message` and does not change the exit code.
 
 #include <algorithm>
 #include <fstream>
@@ -7,6 +8,7 @@
 #include <sstream>
 #include <tuple>
 
+#include "aviary/api/advice.h"
 #include "aviary/api/decode.h"
 #include "aviary/api/validate.h"
 #include "cli/commands.h"
@@ -17,10 +19,23 @@ namespace {
 
 using api::FieldErrors;
 
-FieldErrors checkDocument(const api::Document& document) {
+struct Findings {
+  FieldErrors errors;
+  FieldErrors warnings;
+};
+
+// In file order, like a compiler; decode and validation findings would otherwise come in two runs.
+void locateInOrder(const api::Document& document, FieldErrors& findings) {
+  document.locate(findings);
+  std::stable_sort(findings.begin(), findings.end(), [](const api::FieldError& a, const api::FieldError& b) {
+    return std::tie(a.line, a.column) < std::tie(b.line, b.column);
+  });
+}
+
+Findings checkDocument(const api::Document& document) {
   const nlohmann::json& object = document.object;
   const auto kind = object.is_object() ? object.find("kind") : object.end();
-  FieldErrors errors;
+  FieldErrors errors, warnings;
   if (!object.is_object()) {
     errors.push_back({"", "a document must be an object (a Kubernetes manifest)"});
   } else if (kind == object.end()) {
@@ -28,24 +43,22 @@ FieldErrors checkDocument(const api::Document& document) {
   } else if (*kind == "ModelRelease") {
     api::ModelRelease release;
     errors = api::check(object, release);
+    if (errors.empty()) warnings = api::advise(release);
   } else if (*kind == "ReleaseApproval") {
     api::ReleaseApproval approval;
     errors = api::check(object, approval);
   } else {
     errors.push_back({"kind", "unsupported kind " + kind->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + " (aviary lint checks ModelRelease and ReleaseApproval)"});
   }
-  document.locate(errors);
-  // In file order, like a compiler; decode and validation findings would otherwise come in two runs.
-  std::stable_sort(errors.begin(), errors.end(), [](const api::FieldError& a, const api::FieldError& b) {
-    return std::tie(a.line, a.column) < std::tie(b.line, b.column);
-  });
-  return errors;
+  locateInOrder(document, errors);
+  locateInOrder(document, warnings);
+  return {errors, warnings};
 }
 
-void print(std::ostream& out, const std::string& file, const api::FieldError& error) {
+void print(std::ostream& out, const std::string& file, const api::FieldError& error, const char* severity = "") {
   out << file << ":";
   if (error.line > 0) out << error.line << ":" << error.column << ":";
-  out << " " << (error.path.empty() ? "" : error.path + ": ") << error.message << "\n";
+  out << " " << severity << (error.path.empty() ? "" : error.path + ": ") << error.message << "\n";
 }
 
 bool readInput(const std::string& file, std::string& text, std::ostream& err) {
@@ -79,10 +92,12 @@ bool lintFile(const std::string& file, const Invocation& call) {
   }
   bool valid = true;
   for (const auto& document : *documents) {
-    for (const auto& error : checkDocument(document)) {
+    const auto findings = checkDocument(document);
+    for (const auto& error : findings.errors) {
       print(call.out, file, error);
       valid = false;
     }
+    for (const auto& warning : findings.warnings) print(call.out, file, warning, "warning: ");
   }
   if (valid) call.out << file << ": ok (" << documents->size() << (documents->size() == 1 ? " document)\n" : " documents)\n");
   return valid;

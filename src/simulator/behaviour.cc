@@ -44,7 +44,8 @@ Result<std::pair<VersionKey, Behaviour>> parseBehaviour(const nlohmann::json& bo
   for (Status s : {optionalNumber(body, "errorRate", 0, 1, b.errorRate),
                    optionalNumber(body, "latencyMs", 0.001, 600'000, b.latencyMs),
                    optionalNumber(body, "predictionShift", 0.01 - kHealthyScoreMean, 0.99 - kHealthyScoreMean,
-                                  b.predictionShift)}) {
+                                  b.predictionShift),
+                   optionalNumber(body, "requestsPerSecond", 0, 100'000, b.requestsPerSecond)}) {
     if (!s) return s.error();
   }
   return std::make_pair(VersionKey{*ns, *release, *version}, b);
@@ -52,7 +53,8 @@ Result<std::pair<VersionKey, Behaviour>> parseBehaviour(const nlohmann::json& bo
 
 nlohmann::json behaviourToJson(const VersionKey& key, const Behaviour& b) {
   return {{"namespace", key.ns},       {"release", key.release},   {"version", key.version},
-          {"errorRate", b.errorRate},  {"latencyMs", b.latencyMs}, {"predictionShift", b.predictionShift}};
+          {"errorRate", b.errorRate},  {"latencyMs", b.latencyMs}, {"predictionShift", b.predictionShift},
+          {"requestsPerSecond", b.requestsPerSecond}};
 }
 
 void BehaviourStore::set(const VersionKey& key, const Behaviour& behaviour) {

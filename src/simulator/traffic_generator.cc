@@ -26,11 +26,12 @@ std::vector<Request> TrafficGenerator::generate(const ReleaseRouting& routing, d
   for (const VersionShare& v : routing.versions) {
     VersionKey key{routing.ns, routing.release, v.version};
     double& owed = carry_[key];
-    owed += requestsPerSecond_ * elapsedSeconds * v.share;
+    Behaviour behaviour = behaviours.get(key);
+    const double rate = behaviour.requestsPerSecond > 0 ? behaviour.requestsPerSecond : requestsPerSecond_;
+    owed += rate * elapsedSeconds * v.share;
     // The epsilon keeps 0.1 × 10 from landing on 0.999… requests.
     auto count = static_cast<long>(std::floor(owed + 1e-9));
     owed = std::max(0.0, owed - static_cast<double>(count));
-    Behaviour behaviour = behaviours.get(key);
     for (long i = 0; i < count; ++i) requests.push_back(sample(v.version, behaviour));
   }
   return requests;

@@ -71,8 +71,9 @@ class AnalysisRunner {
                   bool background, std::vector<api::GateStatus>& statuses, TimePoint now) const;
 
  private:
+  // Sequential judges keep their state in status.sequential.
   Judgement measure(const api::ModelRelease& release, const Versions& versions, const api::Gate& gate,
-                    const Judge& judge) const;
+                    const Judge& judge, api::GateStatus& status, TimePoint now) const;
 
   const ProviderRegistry& providers_;
   SecretResolver secrets_;

@@ -1,8 +1,10 @@
 #pragma once
 // Turning a gate's measurements into the gate's verdict, with Argo Rollouts' semantics:
 // failureLimit (default 0), inconclusiveLimit (default 0), consecutiveErrorLimit (default 4), count,
-// interval and initialDelay. "No data" is its own outcome: it counts toward inconclusiveLimit, never
-// toward pass or fail. Pure functions over api::GateStatus: the operator keeps that in status.gates[].
+// interval and initialDelay. "No data" is its own outcome, never pass or fail: until the gate's first
+// data the first 5 no-data looks are retried without counting, later ones count toward
+// inconclusiveLimit. A sequential judge's gate with a count also passes once its decision is "pass".
+// Pure functions over api::GateStatus: the operator keeps that in status.gates[].
 
 #include <optional>
 #include <string>

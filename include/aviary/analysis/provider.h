@@ -14,12 +14,15 @@
 
 namespace aviary::analysis {
 
-// What a query is about: substituted for {{namespace}} {{release}} {{version}} {{baselineVersion}}.
+// What a query is about: substituted for {{namespace}} {{release}} {{version}} {{baselineVersion}}
+// {{elapsed}} {{stageStart}}.
 struct QueryContext {
   std::string namespace_;
   std::string release;
   std::string version;          // the version measured (canary, or the baseline when measuring it)
   std::string baselineVersion;  // the stable version the canary is compared with
+  std::string elapsed;          // time since the gate's stage started, as a PromQL range: "95s" (≥ 1s)
+  std::string stageStart;       // when it started, in Unix seconds
   std::map<std::string, std::string> secrets;  // resolved credentials (e.g. bearer token), never logged
 };
 

@@ -1,6 +1,7 @@
 #pragma once
 // Statistical building blocks used by the judges; pure functions, tested against SciPy fixtures.
 
+#include <cstddef>
 #include <vector>
 
 namespace aviary::analysis::stats {
@@ -25,11 +26,22 @@ struct TwoProportionResult {
 };
 // a events out of n (canary) versus b out of m (baseline).
 TwoProportionResult twoProportionTest(double a, double n, double b, double m);
-double fisherExactTwoSided(long a, long b, long c, long d);  // 2x2 table [[a,b],[c,d]]
+// 2x2 table [[a,b],[c,d]]; tables as probable as the observed one within SciPy's relative 1e-14
+// count as extreme. Exact to ~1e-13 relative for margins up to 10⁹ and p down to 1e-300.
+double fisherExactTwoSided(long a, long b, long c, long d);
+// P(|Z| ≥ |z|) for a standard normal Z, from erfc (no cancellation: exact far into the tail).
+double twoSidedNormalTail(double z);
 
 // Population stability index between two distributions over the same bins (counts per bin).
-// Empty bins are smoothed with epsilon so the index stays finite.
+// Every bin gets pseudoCount added on both sides (Jeffreys' ½ by default), so an empty bin is a small
+// probability estimated from the sample size instead of a fixed floor.
 double populationStabilityIndex(const std::vector<double>& actual, const std::vector<double>& expected,
-                                double epsilon = 1e-4);
+                                double pseudoCount = 0.5);
+// The PSI that two samples of one distribution reach by chance with probability 1 − confidence:
+// PSI ≈ χ²(bins − 1)·(1/n₁ + 1/n₂) under no shift (it is the symmetrised KL divergence, twice a
+// G-statistic per observation).
+double psiNoiseAllowance(std::size_t bins, double actualTotal, double expectedTotal, double confidence);
+// The p-quantile of a χ² distribution (Wilson–Hilferty approximation).
+double chiSquareQuantile(double p, double degreesOfFreedom);
 
 }  // namespace aviary::analysis::stats

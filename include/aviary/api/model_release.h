@@ -146,7 +146,7 @@ struct Threshold {
   std::optional<double> max;
 };
 
-enum class CompareTest { MannWhitney, Proportion, Psi };
+enum class CompareTest { MannWhitney, Proportion, Psi, Quantile };
 enum class Direction { Increase, Decrease, Either };
 
 struct CompareSpec {
@@ -156,8 +156,18 @@ struct CompareSpec {
   std::optional<double> allowedIncrease;   // effect-size limit as a ratio, e.g. 1.1 (mann-whitney)
   std::optional<double> allowedDecrease;   // e.g. 0.9
   std::optional<double> maxPsi;            // psi judge: fail above (default 0.2)
-  int32_t minSamples = 20;                 // fewer → Inconclusive
+  std::optional<int32_t> minSamples;       // fewer → Inconclusive (default per test: minSamplesFor)
+  bool sequential = false;                 // anytime-valid test over every look of the stage (proportion, quantile)
+  double quantile = 0.5;                   // quantile test: the pooled quantile whose exceedance is compared
 };
+
+// The minimum sample size of a test when the spec leaves it out. Two samples of one distribution
+// score a PSI of about (bins − 1)·(1/n₁ + 1/n₂) by chance: at 500 per side and ten bins that is 0.036,
+// well under the 0.1 "moderate shift" line. The other tests account for sample size themselves.
+inline int32_t minSamplesFor(const CompareSpec& compare) {
+  if (compare.minSamples) return *compare.minSamples;
+  return compare.test == CompareTest::Psi ? 500 : 20;
+}
 
 struct Gate {
   std::string name;
@@ -235,6 +245,26 @@ struct Measurement {
   std::string detail;              // e.g. "p=0.003 shift=+41ms" or the error text
 };
 
+// What an anytime-valid (sequential) judge carries from one look to the next (docs/gates.md). Counts
+// are the cumulative readings of the last look, so the next look judges only what arrived since.
+struct SequentialCounts {
+  double events = 0;
+  double total = 0;
+};
+struct SequentialState {
+  SequentialCounts canary;
+  SequentialCounts baseline;
+  std::vector<double> logLikelihoods;  // log L(ratio)/L(1) at each ratio of the judge's grid
+  double pValue = 1;                   // always-valid p-value of harm: never increases
+  double eValue = 1;                   // the current e-value of harm
+  std::optional<double> ratioLow;      // confidence sequence of the canary/baseline rate ratio (grid points)
+  std::optional<double> ratioHigh;
+  std::optional<double> boundary;      // quantile test: the baseline's bucket bound chosen at the first look
+  int32_t looks = 0;
+  std::string decision;                // "" (undecided), "fail" or "pass"
+  std::string reason;                  // why it stopped
+};
+
 struct GateStatus {
   std::string name;
   std::string stage;  // the analysis stage it belongs to, e.g. "7/step-2" (see release/actions.h)
@@ -249,6 +279,8 @@ struct GateStatus {
   std::string startedAt;
   std::string nextMeasurementAt;
   std::vector<Measurement> measurements;  // bounded (last 10)
+  std::optional<SequentialState> sequential;  // sequential judges only
+  int32_t waitedForData = 0;  // NoData looks before the gate's first data (retried, not counted)
 };
 
 struct ApprovalRecord {

@@ -20,6 +20,7 @@ struct Behaviour {
   double errorRate = 0.001;     // probability that a request answers 500
   double latencyMs = 30;        // median latency; each request varies around it (log-normal jitter)
   double predictionShift = 0;   // added to the mean prediction score (0.3 when healthy)
+  double requestsPerSecond = 0; // the release's traffic while this version serves; 0: the simulator's --rate
 
   bool operator==(const Behaviour&) const = default;
 };
@@ -35,7 +36,7 @@ struct VersionKey {
 };
 
 // {"namespace","release","version", optional "errorRate" 0..1, "latencyMs" > 0,
-// "predictionShift" -0.29..0.69 (the mean score stays inside 0..1)}; omitted fields keep the healthy
+// "predictionShift" -0.29..0.69 (the mean score stays inside 0..1), "requestsPerSecond" 0..100000}; omitted fields keep the healthy
 // default. InvalidSpec names the field.
 Result<std::pair<VersionKey, Behaviour>> parseBehaviour(const nlohmann::json& body);
 nlohmann::json behaviourToJson(const VersionKey& key, const Behaviour& behaviour);

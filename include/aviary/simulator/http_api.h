@@ -1,6 +1,6 @@
 #pragma once
 // The simulator's HTTP API (besides /healthz, /readyz and /metrics from server::HealthEndpoints):
-//   PUT    /behaviour  {"namespace","release","version","errorRate","latencyMs","predictionShift"}
+//   PUT    /behaviour  {"namespace","release","version","errorRate","latencyMs","predictionShift","requestsPerSecond"}
 //                      → 200 with the behaviour now in effect; 400 {"error"} naming the bad field
 //   GET    /behaviour  → 200 [behaviour, …] (only the versions set; others behave healthy)
 //   DELETE /behaviour  {"namespace","release","version"} → 200, the version behaves healthy again;

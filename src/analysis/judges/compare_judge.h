@@ -6,15 +6,25 @@
 
 namespace aviary::analysis {
 
+// How many fixed-horizon looks share a gate's false-alarm budget 1 − confidence (its count).
+struct LookCorrection {
+  int32_t looks = 1;
+};
+
 class CompareJudge : public Judge {
  public:
-  explicit CompareJudge(api::CompareSpec spec) : spec_(spec) {}
+  // The spec's confidence is the gate's; each look is tested at 1 − (1 − confidence)/looks.
+  CompareJudge(const api::CompareSpec& spec, LookCorrection looks = {});
   Judgement judge(const MetricValue& canary, const MetricValue* baseline) const final;
   bool needsBaseline() const final { return true; }
 
  protected:
   virtual Judgement compare(const MetricValue& canary, const MetricValue& baseline) const = 0;
-  api::CompareSpec spec_;
+  // "proportion increase confidence 0.95" (+ " per look 0.9917 over 6 looks" when corrected).
+  std::string describeAs(const std::string& test) const;
+  api::CompareSpec spec_;  // confidence: the per-look level
+  LookCorrection looks_;
+  double gateConfidence_;
 };
 
 // Canary versus baseline sample sets (e.g. latency points): two-sided Mann-Whitney U test with the
@@ -43,10 +53,28 @@ class ProportionJudge final : public CompareJudge {
   Judgement compare(const MetricValue& canary, const MetricValue& baseline) const override;
 };
 
+// The fixed-horizon rate comparison both the proportion and the quantile judge make once their
+// inputs are event/total counts; `tolerance` is the spec with the ratio limits that apply to rates.
+Judgement compareRates(const Counts& canary, const Counts& baseline, const api::CompareSpec& tolerance);
+
+// Canary versus baseline latency (or any histogram): the share of canary requests above
+// allowedIncrease × the baseline's bucket bound nearest the pooled `quantile`, against the baseline's
+// share above that bound, compared as rates (docs/gates.md). For direction decrease, the shares below.
+class QuantileJudge final : public CompareJudge {
+ public:
+  using CompareJudge::CompareJudge;
+  std::string describe() const override;
+
+ private:
+  Judgement compare(const MetricValue& canary, const MetricValue& baseline) const override;
+};
+
 // Prediction drift: the population stability index between the canary's and the baseline's
-// histograms (the same `le` buckets, e.g. model_prediction_score_bucket). Fails above maxPsi
-// (default 0.2, the usual "significant shift" line; 0.1 is "moderate"). Fewer than minSamples
-// observations on either side: Inconclusive.
+// histograms (the same `le` buckets, e.g. model_prediction_score_bucket), with Jeffreys' ½ added to
+// every bin. Fails when it exceeds both maxPsi (default 0.2, the usual "significant shift" line; 0.1
+// is "moderate") and what two samples of one distribution of these sizes reach by chance at the
+// look's confidence (psiNoiseAllowance). Fewer than minSamples observations on either side (default
+// 500): Inconclusive.
 class PsiJudge final : public CompareJudge {
  public:
   using CompareJudge::CompareJudge;

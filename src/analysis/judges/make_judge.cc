@@ -1,17 +1,39 @@
+#include <cstdlib>
+
 #include "aviary/analysis/judge.h"
 #include "analysis/judges/compare_judge.h"
+#include "analysis/judges/sequential_judges.h"
 #include "analysis/judges/threshold_judge.h"
 
 namespace aviary::analysis {
 
-JudgePtr makeJudge(const api::Gate& gate) {
-  if (gate.compare) {
-    switch (gate.compare->test) {
-      case api::CompareTest::MannWhitney: return std::make_unique<MannWhitneyJudge>(*gate.compare);
-      case api::CompareTest::Proportion: return std::make_unique<ProportionJudge>(*gate.compare);
-      case api::CompareTest::Psi: return std::make_unique<PsiJudge>(*gate.compare);
-    }
+namespace {
+
+// Each of `looks` fixed-horizon tests gets an equal share of the gate's false-alarm budget.
+LookCorrection lookCorrection(const api::Gate& gate) {
+  LookCorrection c;
+  if (gate.count && *gate.count > 1) c.looks = *gate.count;
+  return c;
+}
+
+JudgePtr makeCompareJudge(const api::CompareSpec& spec, const LookCorrection& looks) {
+  switch (spec.test) {
+    case api::CompareTest::MannWhitney: return std::make_unique<MannWhitneyJudge>(spec, looks);
+    case api::CompareTest::Proportion:
+      if (spec.sequential) return std::make_unique<SequentialProportionJudge>(spec);
+      return std::make_unique<ProportionJudge>(spec, looks);
+    case api::CompareTest::Psi: return std::make_unique<PsiJudge>(spec, looks);
+    case api::CompareTest::Quantile:
+      if (spec.sequential) return std::make_unique<SequentialQuantileJudge>(spec);
+      return std::make_unique<QuantileJudge>(spec, looks);
   }
+  std::abort();  // the switch names every test
+}
+
+}  // namespace
+
+JudgePtr makeJudge(const api::Gate& gate) {
+  if (gate.compare) return makeCompareJudge(*gate.compare, lookCorrection(gate));
   return std::make_unique<ThresholdJudge>(gate.threshold.value_or(api::Threshold{}));
 }
 

@@ -17,7 +17,7 @@ Judgement MannWhitneyJudge::compare(const MetricValue& canary, const MetricValue
   }
   j.value = meanOf(x);
   j.baseline = meanOf(y);
-  const auto minSamples = static_cast<size_t>(spec_.minSamples);
+  const auto minSamples = static_cast<size_t>(api::minSamplesFor(spec_));
   if (x.size() < minSamples || y.size() < minSamples) {
     j.verdict = api::Verdict::Inconclusive;
     j.detail = "too few samples: canary " + std::to_string(x.size()) + ", baseline " + std::to_string(y.size()) +
@@ -37,7 +37,7 @@ Judgement MannWhitneyJudge::compare(const MetricValue& canary, const MetricValue
 }
 
 std::string MannWhitneyJudge::describe() const {
-  return std::string("mann-whitney ") + directionName(spec_.direction) + " confidence " + fmt(spec_.confidence);
+  return describeAs("mann-whitney");
 }
 
 }  // namespace aviary::analysis

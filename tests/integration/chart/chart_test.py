@@ -278,9 +278,10 @@ def check_namespace_scope(helm):
             return
         operator = "system:serviceaccount:%s:%s-aviary-operator" % (home, release)
         expected = [
-            ("update", "deployments.apps", watched, True),
-            ("update", "deployments.apps", other, False),
-            ("patch", "modelreleases.aviary.dev", watched, True),
+            ("patch", "deployments.apps", watched, True),
+            ("patch", "deployments.apps", other, False),
+            ("watch", "modelreleases.aviary.dev", watched, True),
+            ("patch", "modelreleases.aviary.dev", watched, False),  # its status only
             ("list", "modelreleases.aviary.dev", None, False),  # not cluster-wide
             ("get", "secrets", watched, True),
             ("get", "secrets", other, False),

@@ -220,15 +220,25 @@ OPERATOR = "system:serviceaccount:aviary-system:aviary-operator"
 # least privilege keeps from it.
 OPERATOR_ACCESS = [
     ("watch", "modelreleases.aviary.dev", "ml", True),
+    ("get", "modelreleases.aviary.dev", "ml", True),
+    # its status only: the HTTP API's promote/abort patches are made with the caller's token
+    ("patch", "modelreleases.aviary.dev", "ml", False),
+    ("update", "modelreleases.aviary.dev", "ml", False),
     ("patch", "modelreleases.aviary.dev/status", "ml", True),
+    ("update", "modelreleases.aviary.dev/status", "ml", False),
     ("update", "modelreleases.aviary.dev/finalizers", "ml", True),
     ("watch", "releaseapprovals.aviary.dev", "ml", True),
+    ("get", "releaseapprovals.aviary.dev", "ml", False),  # read through the informer only
     ("patch", "releaseapprovals.aviary.dev/status", "ml", True),
     ("create", "releaseapprovals.aviary.dev", "ml", False),
     ("delete", "modelreleases.aviary.dev", "ml", False),
     ("create", "deployments.apps", "ml", True),
-    ("delete", "services", "ml", True),
-    ("patch", "httproutes.gateway.networking.k8s.io", "ml", True),
+    ("delete", "deployments.apps", "ml", True),
+    ("update", "deployments.apps", "ml", False),  # changed by merge patch
+    ("patch", "services", "ml", True),
+    ("delete", "services", "ml", False),  # they go with their release (garbage collection)
+    ("update", "httproutes.gateway.networking.k8s.io", "ml", True),
+    ("patch", "httproutes.gateway.networking.k8s.io", "ml", False),
     ("delete", "httproutes.gateway.networking.k8s.io", "ml", False),
     ("update", "virtualservices.networking.istio.io", "ml", True),
     ("create", "events.events.k8s.io", "ml", True),
@@ -237,6 +247,7 @@ OPERATOR_ACCESS = [
     ("create", "tokenreviews.authentication.k8s.io", None, True),
     ("create", "subjectaccessreviews.authorization.k8s.io", None, True),
     ("update", "leases.coordination.k8s.io", "aviary-system", True),
+    ("watch", "leases.coordination.k8s.io", "aviary-system", False),
     ("update", "leases.coordination.k8s.io", "ml", False),
     ("create", "pods", "ml", False),
 ]

@@ -17,6 +17,7 @@ class ScriptedProvider : public MetricProvider {
  public:
   Result<MetricValue> fetch(const api::Gate&, const QueryContext& context) override {
     versions.push_back(context.version);
+    elapsed.push_back(context.elapsed);
     secrets = context.secrets;
     if (answers.empty()) return makeError(ErrorCode::Internal, "script exhausted");
     auto next = answers.front();
@@ -26,6 +27,7 @@ class ScriptedProvider : public MetricProvider {
   std::deque<Result<MetricValue>> answers;
   std::map<std::string, std::string> secrets;
   std::vector<std::string> versions;
+  std::vector<std::string> elapsed;
 };
 
 class AnalysisRunnerTest : public ::testing::Test {
@@ -170,6 +172,50 @@ TEST_F(AnalysisRunnerTest, ACredentialAProviderErrorQuotesNeverReachesStatus) {
   EXPECT_EQ(statuses[0].measurements[0].detail, "HTTP 401: token [redacted] rejected");
   EXPECT_EQ(statuses[0].measurements[1].detail, "http://[redacted]:[redacted]@prom:9090/api/v1/query: no answer");
   EXPECT_EQ(statuses[0].measurements[1].verdict, api::Verdict::Error);
+}
+
+TEST_F(AnalysisRunnerTest, SequentialGatesKeepTheirEvidenceInStatusAndCountFromTheStageStart) {
+  api::Gate errors;
+  errors.name = "errors-vs-baseline";
+  errors.prometheus = api::PrometheusProvider{};
+  errors.compare = api::CompareSpec{};
+  errors.compare->test = api::CompareTest::Proportion;
+  errors.compare->sequential = true;
+  errors.compare->allowedIncrease = 2;
+  errors.count = 20;
+  release.spec.analysis.gates.push_back(errors);
+  // Cumulative counts since the stage began: canary then baseline at each look, equal rates.
+  for (double k = 1; k <= 20; ++k) {
+    provider->answers.push_back(MetricValue{Counts{10 * k, 1000 * k}});
+    provider->answers.push_back(MetricValue{Counts{10 * k, 1000 * k}});
+  }
+  EXPECT_TRUE(run({"errors-vs-baseline"}).taken.empty());  // the first look waits one interval
+  GateState state = GateState::Running;
+  int looks = 0;
+  while (state == GateState::Running && looks < 20) {
+    clock.advance(30s);
+    auto r = run({"errors-vs-baseline"});
+    state = r.verdict.state;
+    ++looks;
+    ASSERT_TRUE(statuses[0].sequential.has_value());
+    EXPECT_EQ(statuses[0].sequential->looks, looks);
+  }
+  // Identical rates and a tolerated doubling: the confidence sequence excludes 2 before the 20th look.
+  EXPECT_EQ(state, GateState::Passed);
+  EXPECT_LT(looks, 20);
+  EXPECT_EQ(statuses[0].sequential->decision, "pass");
+  EXPECT_EQ(provider->elapsed.front(), "30s");
+  EXPECT_EQ(provider->elapsed.back(), std::to_string(30 * looks) + "s");
+  EXPECT_NE(statuses[0].judge.find("sequential"), std::string::npos) << statuses[0].judge;
+}
+
+TEST_F(AnalysisRunnerTest, FixedCompareGatesSpreadTheirConfidenceOverTheirLooks) {
+  release.spec.analysis.gates[1].count = 5;
+  release.spec.analysis.gates[1].compare->confidence = 0.95;
+  provider->answers.push_back(MetricValue{Samples{{1, 2, 3, 4}}});
+  provider->answers.push_back(MetricValue{Samples{{1, 2, 3, 4}}});
+  run({"latency"});
+  EXPECT_EQ(statuses[0].judge, "mann-whitney increase confidence 0.95 (per look 0.99 over 5 looks)");
 }
 
 }  // namespace

@@ -112,15 +112,33 @@ Histogram histogram(std::vector<double> perBin) {
 
 TEST(PsiJudge, ShiftedPredictionsFail) {
   auto judge = makeJudge(compareGate(api::CompareTest::Psi));
-  MetricValue canary = histogram({5, 10, 20, 30, 25, 10}), baseline = histogram({25, 30, 20, 15, 7, 3});
+  MetricValue canary = histogram({50, 100, 200, 300, 250, 100}), baseline = histogram({250, 300, 200, 150, 70, 30});
   auto j = judge->judge(canary, &baseline);
   EXPECT_EQ(j.verdict, api::Verdict::Fail) << j.detail;
   EXPECT_GT(*j.value, 0.2);
 }
 
+TEST(PsiJudge, NeedsFiveHundredPerSideUnlessTold) {
+  auto judge = makeJudge(compareGate(api::CompareTest::Psi));
+  MetricValue canary = histogram({5, 10, 20, 30, 25, 10}), baseline = histogram({25, 30, 20, 15, 7, 3});
+  EXPECT_EQ(judge->judge(canary, &baseline).verdict, api::Verdict::Inconclusive);
+}
+
+TEST(PsiJudge, ChanceDifferencesOfSmallSamplesDoNotFail) {
+  // 60 vs 60 predictions of one distribution: a PSI above 0.2 happens by chance at this size, so the
+  // judge holds it to what chance reaches (χ²₅ at 0.95 × (1/60 + 1/60) = 0.37).
+  auto gate = compareGate(api::CompareTest::Psi);
+  gate.compare->minSamples = 20;
+  auto judge = makeJudge(gate);
+  MetricValue canary = histogram({6, 14, 10, 12, 14, 4}), baseline = histogram({12, 8, 14, 8, 10, 8});
+  auto j = judge->judge(canary, &baseline);
+  EXPECT_GT(*j.value, 0.2) << j.detail;
+  EXPECT_EQ(j.verdict, api::Verdict::Pass) << j.detail;
+}
+
 TEST(PsiJudge, SimilarPredictionsPassEvenWithEmptyBuckets) {
   auto judge = makeJudge(compareGate(api::CompareTest::Psi));
-  MetricValue canary = histogram({24, 31, 21, 14, 10, 0}), baseline = histogram({25, 30, 20, 15, 10, 0});
+  MetricValue canary = histogram({240, 310, 210, 140, 100, 0}), baseline = histogram({250, 300, 200, 150, 100, 0});
   auto j = judge->judge(canary, &baseline);
   EXPECT_EQ(j.verdict, api::Verdict::Pass) << j.detail;
   EXPECT_LT(*j.value, 0.01);

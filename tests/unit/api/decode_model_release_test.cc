@@ -91,7 +91,10 @@ spec:
   EXPECT_EQ(gate.compare->test, CompareTest::MannWhitney);
   EXPECT_EQ(gate.compare->direction, Direction::Increase);
   EXPECT_EQ(gate.compare->confidence, 0.95);
-  EXPECT_EQ(gate.compare->minSamples, 20);
+  EXPECT_FALSE(gate.compare->minSamples) << "the default depends on the test";
+  EXPECT_EQ(minSamplesFor(*gate.compare), 20);
+  EXPECT_FALSE(gate.compare->sequential);
+  EXPECT_EQ(gate.compare->quantile, 0.5);
   EXPECT_EQ(gate.consecutiveErrorLimit, 4);
   EXPECT_TRUE(spec.rollback.automatic);
   EXPECT_EQ(spec.progressDeadlineSeconds, 600);
@@ -179,7 +182,7 @@ INSTANTIATE_TEST_SUITE_P(
         DecodeCase{"ConfidenceInfinite", {set("/spec/analysis/gates/1/compare/confidence", std::numeric_limits<double>::infinity())},
                    "spec.analysis.gates[1].compare.confidence", "must be a finite number, got number .inf"},
         DecodeCase{"CompareTestUnknown", {set("/spec/analysis/gates/1/compare/test", "t-test")}, "spec.analysis.gates[1].compare.test",
-                   "must be one of mann-whitney, proportion, psi; got string \"t-test\""},
+                   "must be one of mann-whitney, proportion, psi, quantile; got string \"t-test\""},
         DecodeCase{"DirectionUnknown", {set("/spec/analysis/gates/1/compare/direction", "up")}, "spec.analysis.gates[1].compare.direction",
                    "must be one of increase, decrease, either; got string \"up\""},
         DecodeCase{"WebhookMethod", {set("/spec/analysis/gates/2/webhook/method", "PUT")}, "spec.analysis.gates[2].webhook.method",

@@ -37,6 +37,12 @@ expect_line "$data/invalid-canary.yaml:18:42: spec.strategy.canary.steps[1].anal
 expect_line "$data/invalid-canary.yaml:19:11: spec.strategy.canary.steps[2].setWeight: must be between 0 and 100, got 150"
 [ "$(wc -l <<<"$output")" = 3 ] || fail "want exactly 3 findings (version: 7 is accepted), got:"$'\n'"$output"
 
+# Advice is printed as a warning and keeps the file valid (exit 0).
+run 0 lint "$data/advice-ratio.yaml"
+expect_line "$data/advice-ratio.yaml:21:11: warning: spec.analysis.gates[0].prometheus.query: a ratio whose numerator has no series while nothing happened (no errors yet) answers no data, not 0: add \`or vector(0)\` to the numerator, or use totalQuery"
+expect_line "$data/advice-ratio.yaml: ok (1 document)"
+[ "$(wc -l <<<"$output")" = 2 ] || fail "want one warning (the guarded ratio is fine), got:"$'\n'"$output"
+
 run 1 lint "$data/invalid-malformed.yaml"
 expect_line "$data/invalid-malformed.yaml:5:9: end of sequence flow not found"
 

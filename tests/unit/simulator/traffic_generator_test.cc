@@ -31,6 +31,18 @@ TEST(TrafficGenerator, SplitsTheRateByShareWhateverTheTickLength) {
   EXPECT_EQ(counts["2"], 50);
 }
 
+TEST(TrafficGenerator, AVersionsBehaviourMaySetTheReleasesRate) {
+  BehaviourStore busy;
+  Behaviour fast = kHealthy;
+  fast.requestsPerSecond = 1000;
+  busy.set({"ml", "fraud", "1"}, fast);
+  busy.set({"ml", "fraud", "2"}, fast);
+  TrafficGenerator generator(50, 7);
+  auto counts = countByVersion(generator.generate(split(0.9, 0.1), 3, busy));
+  EXPECT_EQ(counts["1"], 2700);
+  EXPECT_EQ(counts["2"], 300);
+}
+
 TEST(TrafficGenerator, ZeroShareOrZeroTimeGeneratesNothing) {
   BehaviourStore healthy;
   TrafficGenerator generator(50, 7);
