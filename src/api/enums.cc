@@ -11,6 +11,10 @@ std::optional<NotificationFormat> parseNotificationFormat(const std::string& s) 
   return detail::parseEnum<NotificationFormat>(s);
 }
 
+bool isBlueGreen(const ModelReleaseSpec& spec) {
+  return spec.strategy.blueGreen.has_value() && !spec.strategy.canary.has_value();
+}
+
 RouterKind routerKind(const TrafficRouting& routing) {
   if (routing.gatewayAPI) return RouterKind::GatewayApi;
   if (routing.istio) return RouterKind::Istio;

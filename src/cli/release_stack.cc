@@ -60,7 +60,7 @@ ReleaseStack::ReleaseStack(k8s::Client& server, ReleaseInformers informers, cons
   notifier_ = std::make_unique<notify::WebhookNotifier>(clock, logger, registry, std::move(webhookUrls),
                                                         std::move(notifications));
   reconciler_ = std::make_unique<controller::ReleaseReconciler>(controller::ReconcilerDeps{
-      client_, informers.releases, informers.approvals, informers.deployments, *applier_, routers_, *analysis_,
+      client_, informers.releases, informers.approvals, informers.deployments, informers.services, *applier_, routers_, *analysis_,
       std::move(registries), *events_, clock, logger, &metrics, notifier_.get()});
 }
 

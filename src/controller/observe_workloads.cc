@@ -6,7 +6,7 @@ namespace aviary::controller {
 
 using Json = nlohmann::json;
 
-release::DeploymentState deploymentState(const Json& d, const std::string& expectedHash) {
+release::DeploymentState deploymentState(const Json& d) {
   release::DeploymentState s;
   s.exists = true;
   const Json spec = d.value("spec", Json::object()), status = d.value("status", Json::object());
@@ -24,10 +24,6 @@ release::DeploymentState deploymentState(const Json& d, const std::string& expec
         c.value("reason", "") == "ProgressDeadlineExceeded") {
       s.progressDeadlineExceeded = true;
     }
-  }
-  if (!expectedHash.empty()) {
-    const Json annotations = d["metadata"].value("annotations", Json::object());
-    s.upToDate = annotations.value(workload::kSpecHashAnnotation, std::string()) == expectedHash;
   }
   return s;
 }
@@ -48,12 +44,25 @@ std::map<std::string, release::DeploymentState> deploymentsByVersion(const std::
     std::string version = labels.value(api::kVersionLabel, std::string());
     if (version.empty()) continue;
     if (auto known = versionOfLabel.find(version); known != versionOfLabel.end()) version = known->second;
-    const Json expected = workload::buildDeployment(release, version, 1, uriOf(version));
-    const std::string hash =
-        expected["metadata"].value("annotations", Json::object()).value(workload::kSpecHashAnnotation, std::string());
-    byVersion[version] = deploymentState(d, hash);
+    release::DeploymentState state = deploymentState(d);
+    // Built at the live replica count: replicas are the planner's to compare, the rest is drift.
+    state.upToDate = workload::deploymentMatches(d, workload::buildDeployment(release, version, state.desiredReplicas, uriOf(version)));
+    byVersion[version] = state;
   }
   return byVersion;
+}
+
+std::optional<release::ServiceState> observeServices(const api::ModelRelease& release, const CacheLookup& cached) {
+  const auto& st = release.status;
+  if (st.stableVersion.empty()) return std::nullopt;
+  release::ServiceState state{st.stableVersion, st.canaryVersion, true};
+  const workload::ServiceSet built = workload::buildServices(release, st.stableVersion, st.canaryVersion);
+  for (const Json* desired : {&built.stable, &built.canary, &built.root}) {
+    auto live = cached(release.metadata.namespace_ + "/" + (*desired)["metadata"].value("name", std::string()));
+    if (!live.upToDate) return std::nullopt;
+    if (!live.object || !workload::serviceMatches(*live.object, *desired)) state.upToDate = false;
+  }
+  return state;
 }
 
 }  // namespace aviary::controller

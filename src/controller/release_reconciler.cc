@@ -46,7 +46,10 @@ struct ReleaseReconciler::Pass {
 
 namespace {
 
-bool isBlueGreen(const api::ModelRelease& r) { return r.spec.strategy.blueGreen.has_value(); }
+template <class... Fs>
+struct Overloaded : Fs... {
+  using Fs::operator()...;
+};
 
 api::TrafficRouting routingOf(const api::ModelRelease& r) {
   return r.spec.strategy.canary ? r.spec.strategy.canary->trafficRouting : api::TrafficRouting{};
@@ -151,8 +154,9 @@ void ReleaseReconciler::observe(Pass& pass) {
   }
   observed.deployments =
       deploymentsByVersion(deployments, release, [&](const std::string& version) { return modelUri(pass, version); });
+  observed.services = observeServices(release, [this](const std::string& key) { return deps_.services.get(key); });
 
-  if (!isBlueGreen(release)) {
+  if (!api::isBlueGreen(release.spec)) {
     const api::RouterKind kind = api::routerKind(routingOf(release));
     pass.replicaRatio = kind == api::RouterKind::ReplicaRatio;
     auto router = deps_.routers.make(kind, deps_.client);
@@ -224,6 +228,7 @@ void ReleaseReconciler::planWithAnalysis(Pass& pass) {
   }
 }
 
+// Every kind of action has its line here: std::visit does not compile when one is missing.
 Status ReleaseReconciler::actOne(Pass& pass, const release::Action& action) {
   auto counted = [&pass](const Result<workload::WriteOutcome>& r) -> Status {
     if (!r.ok()) return r.error();
@@ -231,33 +236,36 @@ Status ReleaseReconciler::actOne(Pass& pass, const release::Action& action) {
     return okStatus();
   };
   const auto ref = workload::releaseRef(pass.release);
-  if (auto* a = std::get_if<release::EnsureDeployment>(&action)) {
-    return counted(deps_.applier.ensureDeployment(pass.release, a->version, a->replicas, modelUri(pass, a->version)));
-  }
-  if (auto* a = std::get_if<release::ScaleDeployment>(&action)) return counted(deps_.applier.scaleDeployment(ref, a->version, a->replicas));
-  if (auto* a = std::get_if<release::DeleteDeployment>(&action)) return counted(deps_.applier.deleteDeployment(ref, a->version));
-  if (auto* a = std::get_if<release::EnsureServices>(&action)) {
-    return counted(deps_.applier.ensureServices(pass.release, a->stableVersion, a->canaryVersion));
-  }
-  if (auto* a = std::get_if<release::SetTraffic>(&action)) {
-    // Blue-green: the Services switched above. Replica ratio: the planner's Ensure/ScaleDeployment
-    // actions already sized both versions; the router's own scaling would fight them.
-    if (!pass.router || pass.replicaRatio) return okStatus();
-    api::ModelRelease target = pass.release;
-    target.status = pass.plan.status;
-    return counted(pass.router->setRoutes(
-        traffic::routeTarget(target),
-        {a->stableVersion, a->canaryVersion, a->canaryWeight, a->mirrorPercent, a->headerRoutes}));
-  }
-  if (auto* a = std::get_if<release::StopAnalysis>(&action)) {
-    stopStage(a->stage, pass.gates);
-    return okStatus();
-  }
-  if (auto* a = std::get_if<release::RecordEvent>(&action)) {
-    deps_.events.record(runtime::referenceTo(pass.object), eventType(a->type), a->reason, "Reconcile", a->message);
-    return okStatus();
-  }
-  return okStatus();  // StartAnalysis ran while planning; registry records drain after acting
+  return std::visit(
+      Overloaded{
+          [&](const release::EnsureDeployment& a) {
+            return counted(deps_.applier.ensureDeployment(pass.release, a.version, a.replicas, modelUri(pass, a.version)));
+          },
+          [&](const release::ScaleDeployment& a) { return counted(deps_.applier.scaleDeployment(ref, a.version, a.replicas)); },
+          [&](const release::DeleteDeployment& a) { return counted(deps_.applier.deleteDeployment(ref, a.version)); },
+          [&](const release::EnsureServices& a) {
+            return counted(deps_.applier.ensureServices(pass.release, a.stableVersion, a.canaryVersion));
+          },
+          [&](const release::SetTraffic& a) {
+            // Blue-green: the Services switched above. Replica ratio: the planner's Ensure/ScaleDeployment
+            // actions already sized both versions; the router's own scaling would fight them.
+            if (!pass.router || pass.replicaRatio) return okStatus();
+            api::ModelRelease target = pass.release;
+            target.status = pass.plan.status;
+            return counted(pass.router->setRoutes(traffic::routeTarget(target), {a.stableVersion, a.canaryVersion, a.canaryWeight, a.mirrorPercent, a.headerRoutes}));
+          },
+          [&](const release::StartAnalysis&) { return okStatus(); },  // started while planning (planWithAnalysis)
+          [&](const release::StopAnalysis& a) {
+            stopStage(a.stage, pass.gates);
+            return okStatus();
+          },
+          [&](const release::RecordEvent& a) {
+            deps_.events.record(runtime::referenceTo(pass.object), eventType(a.type), a.reason, "Reconcile", a.message);
+            return okStatus();
+          },
+          [&](const release::MarkRequestHandled&) { return okStatus(); },  // after the status write: clearRequests
+      },
+      action);
 }
 
 Status ReleaseReconciler::act(Pass& pass) {
@@ -303,6 +311,29 @@ Status ReleaseReconciler::writeStatus(Pass& pass) {
   if (!written.ok()) return written.error();
   ++pass.writes;
   return okStatus();
+}
+
+// The handled request's annotations go once status.lastHandledRequest is written: were they cleared
+// first and the status write failed, the next pass would re-plan without the request it acted on. The
+// JSON patch tests the id first, so a newer request written meanwhile stays. A failure only logs: the
+// next pass sees the id is handled and clears again.
+void ReleaseReconciler::clearRequests(Pass& pass) {
+  for (const auto& action : pass.plan.actions) {
+    const auto* handled = std::get_if<release::MarkRequestHandled>(&action);
+    if (!handled) continue;
+    const Json::json_pointer annotations("/metadata/annotations");
+    const std::string id = (annotations / api::kRequestIdAnnotation).to_string();
+    const std::string request = (annotations / api::kRequestAnnotation).to_string();
+    const auto& meta = pass.release.metadata;
+    Json patch = Json::array({{{"op", "test"}, {"path", id}, {"value", handled->id}}, {{"op", "remove"}, {"path", id}}});
+    if (meta.annotations.count(api::kRequestAnnotation)) patch.push_back({{"op", "remove"}, {"path", request}});
+    auto cleared = deps_.client.patch(k8s::resources::kModelReleases, meta.namespace_, meta.name, k8s::PatchType::Json, patch, "");
+    if (!cleared.ok()) {
+      pass.log.warn("handled request's annotation not cleared", {{"request", handled->id}, {"error", cleared.error().describe()}});
+      continue;
+    }
+    ++pass.writes;
+  }
 }
 
 void ReleaseReconciler::report(const Pass& pass) {
@@ -409,6 +440,7 @@ Result<runtime::ReconcileOutcome> ReleaseReconciler::reconcile(const std::string
   drainRegistry(pass);
   auto written = writeStatus(pass);
   if (!written.ok()) return written.error();
+  clearRequests(pass);
   for (const auto& record : pass.newApprovals) {
     auto acknowledged = acknowledgeApproval(deps_.client, pass.release.metadata.namespace_, record);
     if (!acknowledged.ok()) {

@@ -38,9 +38,6 @@ struct Describer {
     return std::string("RecordEvent(") + (a.type == EventType::Warning ? "Warning " : "Normal ") + a.reason +
            ": " + a.message + ")";
   }
-  std::string operator()(const QueueRegistryRecord& a) const {
-    return "QueueRegistryRecord(" + a.record.event + " " + a.record.version + " key=" + a.record.key + ")";
-  }
   std::string operator()(const MarkRequestHandled& a) const { return "MarkRequestHandled(" + a.id + ")"; }
 };
 

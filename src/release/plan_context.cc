@@ -47,25 +47,6 @@ std::optional<AnalysisVerdict> PlanContext::verdict(const std::string& stage) co
   return it->second;
 }
 
-// api::phaseName lives in aviary_api, which the planner does not link (it needs no decoding).
-const char* phaseText(api::Phase phase) {
-  switch (phase) {
-    case api::Phase::Pending: return "Pending";
-    case api::Phase::Progressing: return "Progressing";
-    case api::Phase::Paused: return "Paused";
-    case api::Phase::AwaitingApproval: return "AwaitingApproval";
-    case api::Phase::Promoted: return "Promoted";
-    case api::Phase::RollingBack: return "RollingBack";
-    case api::Phase::RolledBack: return "RolledBack";
-    case api::Phase::Invalid: return "Invalid";
-  }
-  return "Unknown";
-}
-
-bool isBlueGreen(const api::ModelReleaseSpec& spec) {
-  return spec.strategy.blueGreen.has_value() && !spec.strategy.canary.has_value();
-}
-
 bool usesReplicaRatio(const api::ModelReleaseSpec& spec) {
   if (!spec.strategy.canary) return false;
   const auto& routing = spec.strategy.canary->trafficRouting;

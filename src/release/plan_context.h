@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "aviary/release/planner.h"
+#include "aviary/release/replica_split.h"
 
 namespace aviary::release {
 
@@ -54,8 +55,7 @@ struct PlanContext {
 
 // ---- shared vocabulary ----------------------------------------------------------------------------
 
-const char* phaseText(api::Phase phase);
-bool isBlueGreen(const api::ModelReleaseSpec& spec);
+using api::isBlueGreen;
 // A canary strategy without trafficRouting: the split is the ratio of pods behind the root Service.
 bool usesReplicaRatio(const api::ModelReleaseSpec& spec);
 bool rolloutActive(const api::ModelReleaseStatus& status, const api::ModelReleaseSpec& spec);
@@ -113,7 +113,7 @@ void rollBackToPrevious(PlanContext& ctx, const std::string& reason, const std::
 void continueRollBackToPrevious(PlanContext& ctx);
 
 // ---- registry_records.cc ------------------------------------------------------------------------
-// Appends a record to next.registrySync (and a QueueRegistryRecord action) unless its key is queued
+// Appends a record to next.registrySync (the outbox the act layer drains) unless its key is queued
 // already or the history shows the event happened. Key: <uid>/<generation>/<event>-<version>-<rollout
 // start>[-<qualifier>].
 void queueRegistryRecord(PlanContext& ctx, const std::string& event, const std::string& version,
@@ -121,12 +121,9 @@ void queueRegistryRecord(PlanContext& ctx, const std::string& event, const std::
                          const std::string& removeAlias = "", const std::string& qualifier = "");
 
 // ---- replica_math.cc ----------------------------------------------------------------------------
-struct ReplicaPlan {
-  int32_t stable = 0;
-  int32_t canary = 0;
-};
-// Replicas for the stable and canary versions at a canary weight, per router kind.
-ReplicaPlan canaryReplicaPlan(const api::ModelReleaseSpec& spec, int32_t weight);
+// Replicas for the stable and canary versions at a canary weight, per router kind (the replica ratio:
+// replicaSplit, aviary/release/replica_split.h).
+ReplicaSplit canaryReplicaPlan(const api::ModelReleaseSpec& spec, int32_t weight);
 
 // ---- canary_routes.cc: mirror and header routes ------------------------------------------------
 // The header conditions of each route, in order, in the form they are compared in

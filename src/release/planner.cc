@@ -35,7 +35,7 @@ void recordPhaseChange(PlanContext& ctx) {
   const api::Phase after = ctx.next.phase;
   if (before == after) return;
   bool bad = ctx.degraded || after == api::Phase::RollingBack || after == api::Phase::RolledBack;
-  ctx.event(bad ? EventType::Warning : EventType::Normal, phaseText(after), ctx.next.message);
+  ctx.event(bad ? EventType::Warning : EventType::Normal, api::phaseName(after), ctx.next.message);
 }
 
 }  // namespace

@@ -80,8 +80,7 @@ void queueRegistryRecord(PlanContext& ctx, const std::string& event, const std::
   record.tags = registryTags(event, tags, meta, ctx.now);
   record.alias = alias;
   record.removeAlias = removeAlias;
-  n.registrySync.push_back(record);
-  ctx.actions.push_back(QueueRegistryRecord{std::move(record)});
+  n.registrySync.push_back(std::move(record));
 }
 
 }  // namespace aviary::release

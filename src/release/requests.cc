@@ -47,10 +47,13 @@ std::optional<UserRequest> requestFromAnnotations(const api::ObjectMeta& metadat
 
 void applyRequest(PlanContext& ctx) {
   const auto& request = ctx.observed.request;
-  if (!request || request->id.empty() || request->id == ctx.release.status.lastHandledRequest) return;
+  if (!request || request->id.empty()) return;
+  ctx.actions.push_back(MarkRequestHandled{request->id});
+  // Handled by an earlier pass whose annotation was not cleared (the clear failed, or an older
+  // operator): cleared again, never acted upon twice.
+  if (request->id == ctx.release.status.lastHandledRequest) return;
   auto& n = ctx.next;
   n.lastHandledRequest = request->id;
-  ctx.actions.push_back(MarkRequestHandled{request->id});
   const std::string by = " by request " + request->id;
   switch (request->kind) {
     case RequestKind::Promote:

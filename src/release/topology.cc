@@ -44,7 +44,7 @@ Desired desiredState(PlanContext& ctx) {
       int32_t preview = spec.strategy.blueGreen->previewReplicas.value_or(spec.replicas);
       d.replicas[canary] = ctx.canaryReplicas.value_or(live.exists ? live.desiredReplicas : preview);
     } else {
-      ReplicaPlan plan = canaryReplicaPlan(spec, ctx.sizingWeight.value_or(canarySizingShare(n)));
+      ReplicaSplit plan = canaryReplicaPlan(spec, ctx.sizingWeight.value_or(canarySizingShare(n)));
       d.replicas[stable] = plan.stable;
       d.replicas[canary] = ctx.canaryReplicas.value_or(plan.canary);
     }
@@ -116,7 +116,8 @@ std::vector<Action> planTopology(PlanContext& ctx) {
 
   const auto& last = ctx.release.status;
   ServiceState liveServices = ctx.observed.services.value_or(ServiceState{last.stableVersion, last.canaryVersion});
-  if (liveServices.stableVersion != d.services.stableVersion || liveServices.canaryVersion != d.services.canaryVersion) {
+  if (!liveServices.upToDate || liveServices.stableVersion != d.services.stableVersion ||
+      liveServices.canaryVersion != d.services.canaryVersion) {
     services.push_back(d.services);
   }
 

@@ -15,9 +15,10 @@ using Json = nlohmann::json;
 Json createMergePatch(const Json& from, const Json& to);
 
 // The merge patch for a live Deployment, or nullopt when it already matches desired (buildDeployment):
-// same spec hash, same replicas, owned by the release. The pod template is made exactly the desired one
-// (server defaults it removes come back by defaulting), except that template annotations other tools
-// add (kubectl rollout restart) are kept. The selector is immutable and never patched.
+// same spec hash, same replicas, owned by the release, and every field desired's pod template sets
+// still in the live one with the same value (a hand edit of the template is drift). The pod template is
+// made exactly the desired one (server defaults it removes come back by defaulting), except that
+// template annotations other tools add (kubectl rollout restart) are kept. The selector is immutable and never patched.
 std::optional<Json> deploymentPatch(const Json& live, const Json& desired);
 
 // The merge patch for a live Service, or nullopt when selector, ports, labels and owner reference

@@ -381,5 +381,8 @@ std::optional<Verdict> parseVerdict(const std::string& s);
 const char* notificationFormatName(NotificationFormat f);
 std::optional<NotificationFormat> parseNotificationFormat(const std::string& s);
 RouterKind routerKind(const TrafficRouting& routing);
+// A blue-green strategy: its Services are the switch, there is no router. (Validation allows exactly
+// one strategy; a spec naming both is Invalid and never planned.)
+bool isBlueGreen(const ModelReleaseSpec& spec);
 
 }  // namespace aviary::api

@@ -45,6 +45,7 @@ struct ReconcilerDeps {
   runtime::Informer& releases;
   runtime::Informer& approvals;
   runtime::Informer& deployments;  // labelled aviary.dev/release, with the "release" label index
+  runtime::Informer& services;     // labelled aviary.dev/release: drift of the three Services is repaired
   workload::WorkloadApplier& applier;
   const traffic::RouterRegistry& routers;
   const analysis::AnalysisRunner& analysis;
@@ -72,6 +73,7 @@ class ReleaseReconciler final : public runtime::Reconciler {
   Status actOne(Pass& pass, const release::Action& action);
   void drainRegistry(Pass& pass);
   Status writeStatus(Pass& pass);
+  void clearRequests(Pass& pass);
   void report(const Pass& pass);
   void announcePhaseChange(Pass& pass);
   // Unique per reconcile pass ("<random per process>-<counter>"): the reconcile_id of its log lines.

@@ -80,23 +80,20 @@ struct RecordEvent {
   bool operator==(const RecordEvent&) const = default;
 };
 
-// A record for the model registry. The planner has already appended it to status.registrySync (the
-// outbox) in the plan's status; the action tells the act layer a record is waiting so it can drain
-// the outbox soon instead of at the next periodic pass.
-struct QueueRegistryRecord {
-  api::RegistryRecord record;
-};
-
-// The aviary.dev/request annotation with this id was acted upon (or ignored with a Warning event).
-// status.lastHandledRequest is already set in the plan's status; the act layer may clear the
-// annotation.
+// The aviary.dev/request annotation with this id was acted upon (or ignored with a Warning event), now
+// or by an earlier pass. status.lastHandledRequest holds the id in the plan's status; once that status
+// is written, the act layer removes the aviary.dev/request and aviary.dev/request-id annotations (only
+// while the id is still this one, so a newer request is never lost).
+//
+// Registry records need no action: the planner appends them to status.registrySync (the outbox), which
+// the act layer drains after every pass.
 struct MarkRequestHandled {
   std::string id;
   bool operator==(const MarkRequestHandled&) const = default;
 };
 
 using Action = std::variant<EnsureDeployment, ScaleDeployment, DeleteDeployment, EnsureServices, SetTraffic,
-                            StartAnalysis, StopAnalysis, RecordEvent, QueueRegistryRecord, MarkRequestHandled>;
+                            StartAnalysis, StopAnalysis, RecordEvent, MarkRequestHandled>;
 
 // One line for logs and test failure messages, e.g. "SetTraffic(stable=6 canary=7 weight=10)".
 std::string describe(const Action& action);

@@ -25,10 +25,12 @@ struct DeploymentState {
   bool progressDeadlineExceeded = false;  // Progressing=False reason ProgressDeadlineExceeded
 };
 
-// The versions the live Services select.
+// The live Services, as the last plan left them: the versions they were made for (status) and whether
+// all three still are what aviary builds for those versions (false: one was deleted or edited).
 struct ServiceState {
   std::string stableVersion;
   std::string canaryVersion;
+  bool upToDate = true;
 };
 
 // The router's view. ok=false when the route object is missing or the router failed; message says
@@ -82,7 +84,7 @@ enum class RegistryReadiness {
 struct Observed {
   api::FieldErrors specErrors;  // from api::validate; non-empty → phase Invalid and no actions
   std::map<std::string, DeploymentState> deployments;  // by model version
-  std::optional<ServiceState> services;  // nullopt: trust status (what the last plan asked for)
+  std::optional<ServiceState> services;  // nullopt: not observed (cache behind our write): trust status
   RouterState router;
   std::map<std::string, AnalysisVerdict> analyses;  // by stage name (see actions.h)
   std::vector<ApprovalDecision> approvals;          // for the current step

@@ -48,4 +48,12 @@ struct ServiceSet {
 ServiceSet buildServices(const api::ModelRelease& release, const std::string& stableVersion,
                          const std::string& canaryVersion);
 
+// Whether a live object already is what aviary builds (desired), i.e. the WorkloadApplier would write
+// nothing: what the operator reads from its caches to notice drift (a Service deleted or edited, a
+// Deployment's pod template edited by hand) without a request. Fields aviary does not set, server
+// defaults among them, are not drift. deploymentMatches compares replicas too: build desired with the
+// live count to ask about the rest.
+bool deploymentMatches(const Json& live, const Json& desired);
+bool serviceMatches(const Json& live, const Json& desired);
+
 }  // namespace aviary::workload

@@ -2,7 +2,7 @@
 
 #include <utility>
 
-#include "aviary/traffic/replica_split.h"
+#include "aviary/release/replica_split.h"
 #include "aviary/workload/names.h"
 #include "traffic/weighted_backends.h"
 
@@ -27,7 +27,7 @@ class ReplicaRatioRouter final : public Router {
     if (split.canaryVersion.empty() || split.canaryVersion == split.stableVersion) {
       return applier_->scaleDeployment(target.release, split.stableVersion, target.replicas);
     }
-    const ReplicaSplit want = replicaSplit(target.replicas, split.canaryWeight);
+    const release::ReplicaSplit want = release::replicaSplit(target.replicas, split.canaryWeight);
     std::pair<std::string, int32_t> first{split.canaryVersion, want.canary}, second{split.stableVersion, want.stable};
     // Growing the canary: it scales up before stable scales down; shrinking it: the other way round.
     auto currentCanary = replicasOf(target.release, split.canaryVersion);

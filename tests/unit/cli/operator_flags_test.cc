@@ -53,6 +53,9 @@ TEST(OperatorFlags, BadValuesNameTheFlagAndWhatItWants) {
   EXPECT_EQ(errorOf({"--workers", "65"}), "--workers: want 1..64, got \"65\"");
   EXPECT_EQ(errorOf({"--kube-qps"}), "--kube-qps needs a value");
   EXPECT_EQ(errorOf({"--kube-speed", "1"}), "unknown flag --kube-speed");
+  // The syntax is command_line.cc's, as for every other subcommand.
+  EXPECT_EQ(errorOf({"extra"}), "unexpected argument extra");
+  EXPECT_EQ(errorOf({"--leader-elect=maybe"}), "--leader-elect is a switch: want true or false, got \"maybe\"");
   EXPECT_EQ(errorOf({"--lease-duration", "5s"}), "want --retry-period < --renew-deadline < --lease-duration");
   EXPECT_EQ(errorOf({"--api-tls-cert", "c.pem", "--api-tls-key", "k.pem"}), "--api-tls-cert needs --api-addr");
 }

@@ -32,14 +32,14 @@ TEST_F(ApprovalTest, ApproveAdvancesAndQueuesARegistryRecord) {
   decide(true, "alice");
   Plan p = pass();
   EXPECT_EQ(p.status.currentStepIndex, 2);
-  auto records = actionsOf<QueueRegistryRecord>(p);
+  auto records = queuedRecords(p);
   ASSERT_EQ(records.size(), 1u);
-  EXPECT_EQ(records[0].record.event, "approved");
-  EXPECT_EQ(records[0].record.tags.at("aviary.approved_by"), "alice");
-  EXPECT_EQ(records[0].record.tags.at("aviary.decision"), "approve");
-  EXPECT_EQ(records[0].record.tags.at("aviary.step"), "1");
+  EXPECT_EQ(records[0].event, "approved");
+  EXPECT_EQ(records[0].tags.at("aviary.approved_by"), "alice");
+  EXPECT_EQ(records[0].tags.at("aviary.decision"), "approve");
+  EXPECT_EQ(records[0].tags.at("aviary.step"), "1");
   ASSERT_EQ(p.status.approvals.size(), 1u);
-  EXPECT_EQ(records[0].record.tags.at("aviary.approved_at"), p.status.approvals[0].time);
+  EXPECT_EQ(records[0].tags.at("aviary.approved_at"), p.status.approvals[0].time);
   EXPECT_EQ(p.status.approvals[0].approvedBy, "alice");
   EXPECT_EQ(p.status.approvals[0].decision, "approve");
   EXPECT_EQ(p.status.approvals[0].step, 1);
@@ -51,9 +51,9 @@ TEST_F(ApprovalTest, RecordsTheTimeOfTheDecisionNotOfThePass) {
   decide(true, "alice");
   clock.advance(std::chrono::minutes(3));  // the operator was down when alice approved
   Plan p = pass();
-  auto records = actionsOf<QueueRegistryRecord>(p);
+  auto records = queuedRecords(p);
   ASSERT_EQ(records.size(), 1u);
-  EXPECT_EQ(records[0].record.tags.at("aviary.approved_at"), formatRfc3339(decidedAt));
+  EXPECT_EQ(records[0].tags.at("aviary.approved_at"), formatRfc3339(decidedAt));
 }
 
 TEST_F(ApprovalTest, RejectRollsBackWithARejectedRecord) {

@@ -22,11 +22,11 @@ TEST_F(CanaryTest, NewVersionStartsARollout) {
   EXPECT_EQ(p.status.currentStepIndex, 0);
   EXPECT_EQ(p.status.rolloutStartedAt, formatRfc3339(clock.now()));
   EXPECT_EQ(p.status.stepStartedAt, formatRfc3339(clock.now()));
-  auto records = actionsOf<QueueRegistryRecord>(p);
+  auto records = queuedRecords(p);
   ASSERT_EQ(records.size(), 1u);
-  EXPECT_EQ(records[0].record.event, "started");
-  EXPECT_EQ(records[0].record.version, "7");
-  EXPECT_EQ(records[0].record.alias, "challenger");
+  EXPECT_EQ(records[0].event, "started");
+  EXPECT_EQ(records[0].version, "7");
+  EXPECT_EQ(records[0].alias, "challenger");
   EXPECT_EQ(actionsOf<EnsureDeployment>(p), (std::vector<EnsureDeployment>{{"7", 1}}));  // ceil(4 × 20%)
   EXPECT_EQ(actionsOf<EnsureServices>(p), (std::vector<EnsureServices>{{"6", "7"}}));
   EXPECT_TRUE(hasEvent(p, "Progressing"));
@@ -146,11 +146,11 @@ TEST_F(CanaryTest, EndOfStepsPromotes) {
   EXPECT_TRUE(actionsOf<DeleteDeployment>(p).empty());  // 6 stays warm until scaleDownAt
   EXPECT_EQ(p.status.scaleDownAt, formatRfc3339(clock.now() + seconds(30)));
   EXPECT_EQ(p.requeueAfter, Duration(seconds(30)));
-  auto records = actionsOf<QueueRegistryRecord>(p);
+  auto records = queuedRecords(p);
   ASSERT_EQ(records.size(), 1u);
-  EXPECT_EQ(records[0].record.event, "promoted");
-  EXPECT_EQ(records[0].record.alias, "champion");
-  EXPECT_EQ(records[0].record.removeAlias, "challenger");
+  EXPECT_EQ(records[0].event, "promoted");
+  EXPECT_EQ(records[0].alias, "champion");
+  EXPECT_EQ(records[0].removeAlias, "challenger");
   EXPECT_EQ(p.status.history.back().version, "7");
   EXPECT_EQ(p.status.history.back().outcome, "Promoted");
   EXPECT_EQ(condition(p.status, "Ready")->status, "True");

@@ -99,12 +99,6 @@ inline bool hasEvent(const Plan& plan, const std::string& reason) {
   return std::any_of(events.begin(), events.end(), [&](const RecordEvent& e) { return e.reason == reason; });
 }
 
-inline std::vector<std::string> recordEvents(const Plan& plan) {
-  std::vector<std::string> out;
-  for (const auto& q : actionsOf<QueueRegistryRecord>(plan)) out.push_back(q.record.event);
-  return out;
-}
-
 // Every field of a status, to compare two of them.
 inline std::string dump(const api::ModelReleaseStatus& s) {
   std::ostringstream out;
@@ -131,7 +125,29 @@ class PlannerTest : public ::testing::Test {
   bool routerReportsWeight = false;  // a mesh router: SetTraffic shows in observed.router.canaryWeight
   std::vector<SetTraffic> trafficLog;
 
-  Plan run() const { return plan(release, observed, clock.now()); }
+  api::ModelReleaseStatus plannedFrom;  // the status the last run() started from
+
+  Plan run() {
+    plannedFrom = release.status;
+    return plan(release, observed, clock.now());
+  }
+
+  // The registry records the last run() appended to the outbox (status.registrySync).
+  std::vector<api::RegistryRecord> queuedRecords(const Plan& p) const {
+    std::vector<api::RegistryRecord> out;
+    for (const auto& r : p.status.registrySync) {
+      if (std::none_of(plannedFrom.registrySync.begin(), plannedFrom.registrySync.end(),
+                       [&](const api::RegistryRecord& old) { return old.key == r.key; })) {
+        out.push_back(r);
+      }
+    }
+    return out;
+  }
+  std::vector<std::string> recordEvents(const Plan& p) const {
+    std::vector<std::string> out;
+    for (const auto& r : queuedRecords(p)) out.push_back(r.event);
+    return out;
+  }
 
   // The fake act layer: applies the actions to `observed` and keeps the plan's status.
   void act(const Plan& p) {
@@ -145,6 +161,7 @@ class PlannerTest : public ::testing::Test {
         if (routerReportsWeight) observed.router.canaryWeight = a->canaryWeight;
       }
       if (auto* a = std::get_if<StartAnalysis>(&action)) observed.analyses[a->stage] = {AnalysisPhase::Running, ""};
+      if (std::holds_alternative<MarkRequestHandled>(action)) observed.request.reset();  // annotation cleared
     }
     release.status = p.status;
   }

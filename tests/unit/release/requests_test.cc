@@ -44,6 +44,18 @@ TEST_F(RequestTest, HandledIdIsRecordedAndNotRepeated) {
   EXPECT_FALSE(hasEvent(again, "StepSkipped"));
 }
 
+TEST_F(RequestTest, AHandledRequestStillAnnotatedIsClearedAgainButNotRepeated) {
+  toPause();
+  request(RequestKind::Promote, "r1", "promote");
+  run();
+  release.status = run().status;  // acted, status written, but the annotation could not be cleared
+  Plan again = run();
+  EXPECT_EQ(actionsOf<MarkRequestHandled>(again), (std::vector<MarkRequestHandled>{{"r1"}}));
+  EXPECT_FALSE(hasEvent(again, "StepSkipped"));
+  EXPECT_FALSE(hasEvent(again, "RequestIgnored"));
+  EXPECT_EQ(again.status.currentStepIndex, release.status.currentStepIndex);
+}
+
 TEST_F(RequestTest, RequestWithoutIdIsIgnoredSilently) {
   toPause();
   request(RequestKind::Promote, "", "promote");
@@ -145,9 +157,9 @@ TEST_F(RequestTest, RetryRestartsTheRolledBackVersion) {
   EXPECT_EQ(p.status.canaryVersion, "7");
   EXPECT_EQ(p.status.currentStepIndex, 0);
   EXPECT_EQ(p.status.rolledBackVersion, "");
-  auto records = actionsOf<QueueRegistryRecord>(p);
+  auto records = queuedRecords(p);
   ASSERT_EQ(records.size(), 1u);
-  EXPECT_EQ(records[0].record.event, "started");
+  EXPECT_EQ(records[0].event, "started");
   std::vector<std::string> startedKeys;
   for (const auto& r : release.status.registrySync) {
     if (r.event == "started") startedKeys.push_back(r.key);

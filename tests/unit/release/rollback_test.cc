@@ -64,10 +64,10 @@ TEST_F(RollbackTest, NeverWalksBackThroughSteps) {
   EXPECT_EQ(p.status.currentStepIndex, 0);
   EXPECT_EQ(p.status.history.back().outcome, "RolledBack");
   EXPECT_TRUE(hasEvent(p, "RolledBack"));
-  auto records = actionsOf<QueueRegistryRecord>(p);
+  auto records = queuedRecords(p);
   ASSERT_EQ(records.size(), 1u);
-  EXPECT_EQ(records[0].record.event, "rolledBack");
-  EXPECT_EQ(records[0].record.removeAlias, "challenger");
+  EXPECT_EQ(records[0].event, "rolledBack");
+  EXPECT_EQ(records[0].removeAlias, "challenger");
 }
 
 TEST_F(RollbackTest, RolledBackVersionIsNotRestartedUntilTheSpecChanges) {

@@ -1,4 +1,4 @@
-// Events against InMemoryClientDouble (a double, not the API server); the integration test checks
+// Events against FakeKubeClient (a double, not the API server); the integration test checks
 // the real server accepts what buildEvent makes.
 #include "aviary/runtime/event_recorder.h"
 
@@ -7,13 +7,13 @@
 #include <gtest/gtest.h>
 
 #include "aviary/runtime/micro_time.h"
-#include "unit/runtime/in_memory_client_double.h"
+#include "mocks/k8s/fake_kube_client.h"
 
 namespace aviary::runtime {
 namespace {
 
 using nlohmann::json;
-using testing::InMemoryClientDouble;
+using aviary::testing::FakeKubeClient;
 
 const ObjectReference kRelease{"aviary.dev/v1alpha1", "ModelRelease", "ml", "fraud", "uid-1", "42"};
 
@@ -58,7 +58,7 @@ class EventRecorderTest : public ::testing::Test {
   }
   std::vector<json> events() { return client_.objects(k8s::resources::kEvents); }
 
-  InMemoryClientDouble client_;
+  FakeKubeClient client_;
   ManualClock clock_;
   std::ostringstream logs_;
   Logger logger_;

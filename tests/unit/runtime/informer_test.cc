@@ -1,4 +1,4 @@
-// Informer logic against InMemoryClientDouble (a double, not the API server); the real list/watch,
+// Informer logic against FakeKubeClient (a double, not the API server); the real list/watch,
 // restart and 410 behaviour is covered by tests/integration/runtime.
 #include "aviary/runtime/informer.h"
 
@@ -7,13 +7,13 @@
 
 #include <gtest/gtest.h>
 
-#include "unit/runtime/in_memory_client_double.h"
+#include "mocks/k8s/fake_kube_client.h"
 
 namespace aviary::runtime {
 namespace {
 
 using k8s::WatchEvent;
-using testing::InMemoryClientDouble;
+using aviary::testing::FakeKubeClient;
 const k8s::ResourceType& kConfigMaps = k8s::resources::kConfigMaps;
 
 Json configMap(const std::string& name, const std::string& rv, Json data = Json::object()) {
@@ -60,7 +60,7 @@ class InformerTest : public ::testing::Test {
     return informer;
   }
 
-  InMemoryClientDouble client_;
+  FakeKubeClient client_;
   ManualClock clock_;
   std::ostringstream logs_;
   Logger logger_;

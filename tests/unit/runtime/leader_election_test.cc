@@ -1,4 +1,4 @@
-// The lease decision is pure; the elector's rounds run against InMemoryClientDouble (a double with
+// The lease decision is pure; the elector's rounds run against FakeKubeClient (a double with
 // resourceVersion conflicts, not the API server). Hand-over between real processes is covered by
 // tests/integration/runtime.
 #include "aviary/runtime/leader_election.h"
@@ -8,13 +8,13 @@
 #include <gtest/gtest.h>
 
 #include "aviary/runtime/micro_time.h"
-#include "unit/runtime/in_memory_client_double.h"
+#include "mocks/k8s/fake_kube_client.h"
 
 namespace aviary::runtime {
 namespace {
 
 using std::chrono::seconds;
-using testing::InMemoryClientDouble;
+using aviary::testing::FakeKubeClient;
 
 TEST(DecideLease, CreatesWhenThereIsNoLease) {
   ManualClock clock;
@@ -84,7 +84,7 @@ class LeaderElectorTest : public ::testing::Test {
     return leaseRecordFromLease(lease.ok() ? *lease : nlohmann::json::object());
   }
 
-  InMemoryClientDouble client_;
+  FakeKubeClient client_;
   ManualClock clock_;
   std::ostringstream logs_;
   Logger logger_;

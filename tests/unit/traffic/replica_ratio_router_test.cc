@@ -1,50 +1,15 @@
 #include <gtest/gtest.h>
 
-#include "aviary/traffic/replica_split.h"
 #include "aviary/traffic/router.h"
 #include "aviary/workload/objects.h"
 #include "unit/traffic/fixtures.h"
-#include "unit/workload/fake_kube_client.h"
+#include "mocks/k8s/fake_kube_client.h"
 #include "unit/workload/release_fixture.h"
 
 namespace aviary::traffic {
 namespace {
 
 using Json = nlohmann::json;
-
-// replicas 1..10 (rows) × weights 0, 1, 10, 33, 50, 99, 100 (columns): {stable, canary}.
-const std::vector<std::vector<std::pair<int, int>>> kTable = {
-    /* 1 */ {{1, 0}, {1, 1}, {1, 1}, {1, 1}, {1, 1}, {1, 1}, {0, 1}},
-    /* 2 */ {{2, 0}, {1, 1}, {1, 1}, {1, 1}, {1, 1}, {1, 1}, {0, 2}},
-    /* 3 */ {{3, 0}, {2, 1}, {2, 1}, {2, 1}, {1, 2}, {1, 2}, {0, 3}},
-    /* 4 */ {{4, 0}, {3, 1}, {3, 1}, {2, 2}, {2, 2}, {1, 3}, {0, 4}},
-    /* 5 */ {{5, 0}, {4, 1}, {4, 1}, {3, 2}, {2, 3}, {1, 4}, {0, 5}},
-    /* 6 */ {{6, 0}, {5, 1}, {5, 1}, {4, 2}, {3, 3}, {1, 5}, {0, 6}},
-    /* 7 */ {{7, 0}, {6, 1}, {6, 1}, {4, 3}, {3, 4}, {1, 6}, {0, 7}},
-    /* 8 */ {{8, 0}, {7, 1}, {7, 1}, {5, 3}, {4, 4}, {1, 7}, {0, 8}},
-    /* 9 */ {{9, 0}, {8, 1}, {8, 1}, {6, 3}, {4, 5}, {1, 8}, {0, 9}},
-    /* 10 */ {{10, 0}, {9, 1}, {9, 1}, {6, 4}, {5, 5}, {1, 9}, {0, 10}},
-};
-const std::vector<int> kWeights = {0, 1, 10, 33, 50, 99, 100};
-
-TEST(ReplicaSplit, Table) {
-  for (int replicas = 1; replicas <= 10; ++replicas) {
-    for (std::size_t w = 0; w < kWeights.size(); ++w) {
-      const ReplicaSplit got = replicaSplit(replicas, kWeights[w]);
-      const auto [stable, canary] = kTable[replicas - 1][w];
-      EXPECT_EQ(got.stable, stable) << "replicas " << replicas << " weight " << kWeights[w];
-      EXPECT_EQ(got.canary, canary) << "replicas " << replicas << " weight " << kWeights[w];
-    }
-  }
-}
-
-TEST(ReplicaSplit, Edges) {
-  EXPECT_EQ(replicaSplit(0, 50).stable, 0);
-  EXPECT_EQ(replicaSplit(0, 50).canary, 0);
-  EXPECT_EQ(replicaSplit(4, 150).canary, 4);  // clamped to 100
-  EXPECT_EQ(replicaSplit(4, -5).canary, 0);   // clamped to 0
-  EXPECT_EQ(replicaSplit(1000, 1).canary, 10);
-}
 
 class ReplicaRatioRouterTest : public ::testing::Test {
  protected:

@@ -2,7 +2,7 @@
 
 #include "aviary/workload/applier.h"
 #include "aviary/workload/objects.h"
-#include "unit/workload/fake_kube_client.h"
+#include "mocks/k8s/fake_kube_client.h"
 #include "unit/workload/release_fixture.h"
 
 namespace aviary::workload {

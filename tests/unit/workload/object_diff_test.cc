@@ -1,5 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <functional>
+#include <vector>
+
 #include "aviary/workload/objects.h"
 #include "unit/workload/release_fixture.h"
 #include "workload/object_diff.h"
@@ -92,6 +95,74 @@ TEST(ServicePatch, SelectorAndPortsNeverClusterIp) {
   EXPECT_EQ((*patch)["spec"]["ports"][0]["port"], 9090);
   live.merge_patch(*patch);
   EXPECT_FALSE(servicePatch(live, desired));
+}
+
+// What kube-apiserver does to a pod template it stores: defaults beside aviary's fields, canonical
+// quantities, empty values left out.
+Json serverDefaulted(Json deployment) {
+  Json& spec = deployment["spec"]["template"]["spec"];
+  spec["dnsPolicy"] = "ClusterFirst";
+  spec["restartPolicy"] = "Always";
+  spec["securityContext"] = Json::object();
+  deployment["spec"]["template"]["metadata"]["creationTimestamp"] = nullptr;
+  for (auto& container : spec["containers"]) {
+    container["imagePullPolicy"] = "IfNotPresent";
+    container["terminationMessagePath"] = "/dev/termination-log";
+    if (container.contains("resources")) container["resources"]["limits"]["cpu"] = "500m";
+    container.erase("args");
+  }
+  return deployment;
+}
+
+api::ModelRelease withResourcesAndEmptyArgs() {
+  api::ModelRelease release = fraudScorer();
+  release.spec.template_["spec"]["containers"][0]["resources"] = {{"limits", {{"cpu", "0.5"}, {"memory", "1Gi"}}}};
+  release.spec.template_["spec"]["containers"][0]["args"] = Json::array();
+  return release;
+}
+
+TEST(DeploymentPatch, ServerDefaultsAndCanonicalQuantitiesAreNotDrift) {
+  Json desired = buildDeployment(withResourcesAndEmptyArgs(), "7", 4);
+  EXPECT_FALSE(deploymentPatch(serverDefaulted(desired), desired));
+  EXPECT_TRUE(deploymentMatches(serverDefaulted(desired), desired));
+}
+
+TEST(DeploymentPatch, HandEditedTemplateIsPutBackThoughTheHashIsUnchanged) {
+  Json desired = buildDeployment(withResourcesAndEmptyArgs(), "7", 4);
+  for (const auto& edit : std::vector<std::function<void(Json&)>>{
+           [](Json& c) { c["image"] = "scorer:evil"; },
+           [](Json& c) { c["env"].erase(1); },  // MODEL_VERSION
+           [](Json& c) { c["resources"]["limits"]["memory"] = "2Gi"; },
+       }) {
+    Json live = serverDefaulted(desired);
+    edit(live["spec"]["template"]["spec"]["containers"][0]);
+    auto patch = deploymentPatch(live, desired);
+    ASSERT_TRUE(patch) << live.dump();
+    EXPECT_FALSE(deploymentMatches(live, desired));
+    EXPECT_FALSE((*patch)["spec"].contains("replicas"));
+    live.merge_patch(*patch);
+    EXPECT_FALSE(deploymentPatch(live, desired)) << live.dump();
+  }
+}
+
+TEST(DeploymentPatch, ARemovedSidecarIsDrift) {
+  Json desired = buildDeployment(fraudScorer(), "7", 4);
+  Json live = serverDefaulted(desired);
+  live["spec"]["template"]["spec"]["containers"].erase(1);
+  EXPECT_FALSE(deploymentMatches(live, desired));
+}
+
+TEST(ServiceMatches, DeletedSelectorKeyOrPortIsDrift) {
+  Json desired = buildServices(fraudScorer(), "7", "8").stable;
+  Json live = desired;
+  live["spec"]["clusterIP"] = "10.0.0.12";
+  EXPECT_TRUE(serviceMatches(live, desired));
+  Json edited = live;
+  edited["spec"]["selector"]["aviary.dev/model-version"] = "8";
+  EXPECT_FALSE(serviceMatches(edited, desired));
+  edited = live;
+  edited["spec"]["ports"][0]["targetPort"] = 9999;
+  EXPECT_FALSE(serviceMatches(edited, desired));
 }
 
 }  // namespace

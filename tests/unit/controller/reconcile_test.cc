@@ -1,0 +1,231 @@
+// reconcile() pass by pass over mocks (tests/mocks): each phase transition, a conflicting status write,
+// a write failing in the middle of a pass, the rollback fast path, the model registry's veto and record.
+
+#include "unit/controller/reconciler_fixture.h"
+
+namespace aviary::controller::testing {
+namespace {
+
+using ::testing::_;
+using ::testing::AnyNumber;
+using ::testing::Field;
+using ::testing::Return;
+
+Json withSteps(Json release, const std::string& steps) {
+  release["spec"]["strategy"]["canary"]["steps"] = Json::parse(steps);
+  return release;
+}
+
+// error-rate ≤ 5%, measured by the (mock) Prometheus provider every 10 s.
+Json gated(const std::string& version) {
+  Json release = withSteps(releaseObject(version), R"([{"setWeight": 30}, {"analysis": {"gates": ["error-rate"]}}, {"setWeight": 100}])");
+  release["spec"]["analysis"] = Json::parse(R"({"interval": "10s", "gates": [{"name": "error-rate",
+      "prometheus": {"address": "http://127.0.0.1:1", "query": "errors"}, "threshold": {"max": 0.05}}]})");
+  return release;
+}
+
+class ReconcileTest : public ReconcilerTest {
+ protected:
+  void SetUp() override {
+    ReconcilerTest::SetUp();
+    ON_CALL(notifier, notify).WillByDefault([this](const notify::ReleaseNotification& n, auto&&) {
+      announced.push_back(api::phaseName(n.phase));
+    });
+    ON_CALL(router, setRoutes).WillByDefault([this](const traffic::RouteTarget&, const traffic::TrafficSplit& split) {
+      log.push_back("route " + std::to_string(split.canaryWeight));
+      workload::WriteOutcome outcome;
+      if (split.canaryWeight != routeWeight) outcome.add({"HTTPRoute", kNs, kName, "patch", ""});
+      routeWeight = split.canaryWeight;
+      return Result<workload::WriteOutcome>(outcome);
+    });
+  }
+
+  std::string phase() { return status().value("phase", ""); }
+
+  // Version 1 promoted, then version 2 walked to its first pause or check.
+  void rolloutOfVersion2(Json first) {
+    server.seed(resources::kModelReleases, std::move(first));
+    settle();
+    ASSERT_EQ(phase(), "Promoted");
+    setVersion("2");
+    settle();
+  }
+
+  std::vector<std::string> announced;  // phases handed to the notifier, in order
+  std::vector<std::string> log;        // route writes and Deployment deletions, in order
+};
+
+TEST_F(ReconcileTest, FirstReleaseIsPendingUntilAvailableThenPromoted) {
+  server.seed(resources::kModelReleases, releaseObject("1"));
+  ASSERT_TRUE(reconcile().ok());
+  EXPECT_EQ(phase(), "Pending");
+  EXPECT_EQ(status().value("stableVersion", ""), "1");
+  kubelet();
+  ASSERT_TRUE(reconcile().ok());
+  EXPECT_EQ(phase(), "Promoted");
+  EXPECT_EQ(announced, (std::vector<std::string>{"Promoted"}));  // a new release starts Pending: no change
+}
+
+TEST_F(ReconcileTest, NewVersionProgressesPausesAndIsPromotedOnRequest) {
+  rolloutOfVersion2(releaseObject("1"));
+  EXPECT_EQ(phase(), "Paused");
+  EXPECT_EQ(routeWeight, 30);
+  annotate("promote", "p1");
+  settle();
+  EXPECT_EQ(phase(), "Promoted");
+  EXPECT_EQ(status().value("stableVersion", ""), "2");
+  EXPECT_EQ(routeWeight, 0);  // all traffic on the new stable's Service
+  EXPECT_EQ(announced, (std::vector<std::string>{"Promoted", "Progressing", "Paused", "Progressing", "Promoted"}));
+}
+
+TEST_F(ReconcileTest, ApprovalStepAwaitsApproval) {
+  rolloutOfVersion2(withSteps(releaseObject("1"), R"([{"setWeight": 30}, {"approval": {"groups": ["managers"]}}, {"setWeight": 100}])"));
+  EXPECT_EQ(phase(), "AwaitingApproval");
+  EXPECT_EQ(routeWeight, 30);
+}
+
+TEST_F(ReconcileTest, AbortRollsBackInOnePassRouteFirst) {
+  rolloutOfVersion2(releaseObject("1"));
+  ON_CALL(mockApplier, deleteDeployment).WillByDefault([this](const workload::ReleaseRef& r, const std::string& v) {
+    log.push_back("delete " + v);
+    return Result<workload::WriteOutcome>(workload::WriteOutcome{});
+  });
+  log.clear();
+  annotate("abort", "a1");
+  ASSERT_TRUE(reconcile().ok());
+  EXPECT_EQ(phase(), "RolledBack");
+  EXPECT_EQ(status().value("rolledBackVersion", ""), "2");
+  EXPECT_EQ(log, (std::vector<std::string>{"route 0", "delete 2"}));
+  EXPECT_EQ(announced.back(), "RolledBack");
+}
+
+TEST_F(ReconcileTest, RollbackWaitsInRollingBackWhileTheRouteCannotMove) {
+  rolloutOfVersion2(releaseObject("1"));
+  ON_CALL(router, getRoutes).WillByDefault([](auto&&) -> Result<traffic::RouteState> {
+    return makeError(ErrorCode::NotFound, "HTTPRoute ml/fraud not found");
+  });
+  annotate("abort", "a1");
+  auto outcome = reconcile();
+  ASSERT_TRUE(outcome.ok());
+  EXPECT_EQ(phase(), "RollingBack");
+  EXPECT_NE(status().value("message", "").find("HTTPRoute ml/fraud not found"), std::string::npos);
+  EXPECT_TRUE(outcome->requeueAfter.has_value());
+  ON_CALL(router, getRoutes).WillByDefault([this](auto&&) -> Result<traffic::RouteState> {
+    return traffic::RouteState{100 - routeWeight, routeWeight};
+  });
+  ASSERT_TRUE(reconcile().ok());
+  EXPECT_EQ(phase(), "RolledBack");
+  EXPECT_EQ(routeWeight, 0);
+}
+
+TEST_F(ReconcileTest, InvalidSpecActsOnNothingAndAFixedSpecResumes) {
+  rolloutOfVersion2(releaseObject("1"));
+  server.mutate(resources::kModelReleases, kNs, kName, [](Json& o) {
+    o["spec"]["replicas"] = -1;
+    o["metadata"]["generation"] = o["metadata"].value("generation", 1) + 1;
+  });
+  EXPECT_CALL(mockApplier, ensureDeployment).Times(0);
+  EXPECT_CALL(mockApplier, ensureServices).Times(0);
+  EXPECT_CALL(router, setRoutes).Times(0);
+  ASSERT_TRUE(reconcile().ok());
+  EXPECT_EQ(phase(), "Invalid");
+  ::testing::Mock::VerifyAndClearExpectations(&mockApplier);
+  server.mutate(resources::kModelReleases, kNs, kName, [](Json& o) {
+    o["spec"]["replicas"] = 2;
+    o["metadata"]["generation"] = o["metadata"].value("generation", 1) + 1;
+  });
+  ASSERT_TRUE(reconcile().ok());
+  EXPECT_EQ(phase(), "Paused");
+  EXPECT_EQ(routeWeight, 30);
+}
+
+TEST_F(ReconcileTest, AConflictingStatusWriteFailsThePassAndTheNextOneWritesIt) {
+  rolloutOfVersion2(releaseObject("1"));
+  annotate("abort", "a1");
+  const std::size_t announcedBefore = announced.size();
+  server.failNext("patch", makeError(ErrorCode::Conflict, "the object has been modified"));  // the status patch
+  auto failed = reconcile();
+  ASSERT_FALSE(failed.ok());
+  EXPECT_EQ(failed.error().code, ErrorCode::Conflict);
+  EXPECT_EQ(phase(), "Paused");                           // not written
+  EXPECT_EQ(announced.size(), announcedBefore);           // nothing announced that is not written
+  EXPECT_EQ(annotations().value(api::kRequestIdAnnotation, ""), "a1");  // not cleared before the status says handled
+  ASSERT_TRUE(reconcile().ok());
+  EXPECT_EQ(phase(), "RolledBack");
+  EXPECT_EQ(status().value("lastHandledRequest", ""), "a1");
+  EXPECT_FALSE(annotations().contains(api::kRequestIdAnnotation));
+  EXPECT_EQ(announced.back(), "RolledBack");
+}
+
+TEST_F(ReconcileTest, AWriteFailingInTheMiddleOfAPassStopsItAndTheNextPassFinishes) {
+  server.seed(resources::kModelReleases, releaseObject("1"));
+  settle();
+  setVersion("2");
+  EXPECT_CALL(mockApplier, ensureServices)
+      .WillOnce(Return(Result<workload::WriteOutcome>(makeError(ErrorCode::Unavailable, "apiserver went away"))))
+      .WillRepeatedly([this](auto&&... a) { return realApplier()->ensureServices(a...); });
+  EXPECT_CALL(events, record(_, _, _, _, _)).Times(AnyNumber());
+  EXPECT_CALL(events, record(_, runtime::EventType::Warning, "ActionFailed", _, _));
+  EXPECT_CALL(router, setRoutes).Times(0);
+  auto failed = reconcile();
+  ASSERT_FALSE(failed.ok());
+  EXPECT_EQ(failed.error().code, ErrorCode::Unavailable);
+  EXPECT_EQ(phase(), "Promoted");  // status untouched: the next pass re-plans from it
+  EXPECT_EQ(status().value("canaryVersion", ""), "");
+  EXPECT_TRUE(server.has(resources::kDeployments, kNs, "fraud-2"));  // the write before the failure stays
+  ::testing::Mock::VerifyAndClearExpectations(&router);
+  settle();
+  EXPECT_EQ(phase(), "Paused");
+  EXPECT_EQ(routeWeight, 30);
+}
+
+TEST_F(ReconcileTest, AFailingMeasurementRollsBackInThePassThatTookItRouteFirst) {
+  ON_CALL(*metrics, fetch).WillByDefault([](auto&&...) { return Result<analysis::MetricValue>(analysis::Scalar{0.5}); });
+  ON_CALL(mockApplier, deleteDeployment).WillByDefault([this](const workload::ReleaseRef& r, const std::string& v) {
+    log.push_back("delete " + v);
+    return realApplier()->deleteDeployment(r, v);
+  });
+  rolloutOfVersion2(gated("1"));
+  EXPECT_EQ(phase(), "RolledBack");
+  EXPECT_NE(status().value("message", "").find("error-rate"), std::string::npos);
+  ASSERT_GE(log.size(), 3u);
+  EXPECT_EQ(std::vector<std::string>(log.end() - 3, log.end()), (std::vector<std::string>{"route 30", "route 0", "delete 2"}));
+  // Progressing at 30% → the measurement → RolledBack: never RollingBack, never a pass at 30% with a verdict.
+  EXPECT_EQ(announced, (std::vector<std::string>{"Promoted", "Progressing", "RolledBack"}));
+}
+
+TEST_F(ReconcileTest, APassingMeasurementPromotes) {
+  ON_CALL(*metrics, fetch).WillByDefault([](auto&&...) { return Result<analysis::MetricValue>(analysis::Scalar{0.01}); });
+  rolloutOfVersion2(gated("1"));
+  EXPECT_EQ(phase(), "Promoted");
+  EXPECT_EQ(status().value("stableVersion", ""), "2");
+}
+
+TEST_F(ReconcileTest, TheRegistryVetoesAMissingVersionAndRecordsThePromotion) {
+  Json release = releaseObject("1");
+  release["spec"]["registry"] = {{"mlflow", {{"url", "http://mlflow.test"}}}};
+  server.seed(resources::kModelReleases, release);
+  settle();
+  ASSERT_EQ(phase(), "Promoted");
+  EXPECT_CALL(modelRegistry, getModelVersion(_, _)).Times(AnyNumber());
+  EXPECT_CALL(modelRegistry, getModelVersion("fraud", "2"))
+      .WillRepeatedly(Return(Result<registry::ModelVersionInfo>(makeError(ErrorCode::NotFound, "no version 2"))));
+  setVersion("2");
+  settle();
+  EXPECT_EQ(phase(), "Promoted");
+  EXPECT_FALSE(server.has(resources::kDeployments, kNs, "fraud-2"));
+  EXPECT_NE(status().value("message", "").find("not found in the registry"), std::string::npos);
+  ::testing::Mock::VerifyAndClearExpectations(&modelRegistry);
+  EXPECT_CALL(modelRegistry, setAlias(_, _, _)).Times(AnyNumber());
+  EXPECT_CALL(modelRegistry, setAlias("fraud", "champion", "2")).WillOnce(Return(okStatus()));
+  setVersion("2");  // any edit retries
+  settle();
+  annotate("promote", "p1");
+  settle();
+  EXPECT_EQ(phase(), "Promoted");
+  EXPECT_EQ(status().value("stableVersion", ""), "2");
+  EXPECT_TRUE(status().value("registrySync", Json::array()).empty()) << status().dump();
+}
+
+}  // namespace
+}  // namespace aviary::controller::testing
