@@ -5,7 +5,7 @@
 
 #include "traffic/gateway_api/gateway_api_router.h"
 #include "unit/traffic/fixtures.h"
-#include "unit/workload/fake_kube_client.h"
+#include "mocks/k8s/fake_kube_client.h"
 
 namespace aviary::traffic {
 namespace {
