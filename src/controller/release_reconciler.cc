@@ -275,11 +275,22 @@ Status ReleaseReconciler::act(Pass& pass) {
       pass.log.warn("action failed", {{"action", release::describe(action)}, {"error", done.error().describe()}});
       deps_.events.record(runtime::referenceTo(pass.object), runtime::EventType::Warning, "ActionFailed",
                           release::describe(action), done.error().message);
+      if (done.error().code == ErrorCode::InvalidSpec) reportUnfixableAction(pass, action, done.error());
       return done;
     }
     if (movesTraffic(action, pass.router.get(), pass.replicaRatio)) pass.trafficMovedAt = deps_.clock.now();
   }
   return okStatus();
+}
+
+// Retrying cannot fix it: the release says why on its Degraded condition (written once; the retries
+// that follow find it already there).
+void ReleaseReconciler::reportUnfixableAction(Pass& pass, const release::Action& action, const Error& error) {
+  const char* reason = std::holds_alternative<release::SetTraffic>(action) ? "TrafficRoutingFailed" : "ActionFailed";
+  pass.status = release::degradedStatus(pass.release, reason, error.message, pass.now);
+  if (auto written = writeStatus(pass); !written.ok()) {
+    pass.log.warn("degraded condition not written", {{"error", written.error().describe()}});
+  }
 }
 
 void ReleaseReconciler::drainRegistry(Pass& pass) {

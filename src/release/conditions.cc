@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "aviary/release/planner.h"
 #include "release/plan_context.h"
 
 namespace aviary::release {
@@ -80,6 +81,14 @@ void updateConditions(PlanContext& ctx) {
     return;
   }
   set("Degraded", {"False", "AsExpected", ""});
+}
+
+api::ModelReleaseStatus degradedStatus(const api::ModelRelease& release, const std::string& reason,
+                                       const std::string& message, TimePoint now) {
+  api::ModelReleaseStatus status = release.status;
+  setCondition(status.conditions, "Degraded", "True", reason, message, release.metadata.generation,
+               formatRfc3339(now));
+  return status;
 }
 
 }  // namespace aviary::release

@@ -21,7 +21,7 @@ Result<Json> readRouteObject(k8s::Client& client, const k8s::ResourceType& type,
 
 Result<workload::WriteOutcome> rewriteRouteObject(k8s::Client& client, const k8s::ResourceType& type,
                                                   const std::string& ns, const std::string& name,
-                                                  const Rewrite& rewrite) {
+                                                  const Rewrite& rewrite, Json* stored) {
   constexpr int kAttempts = 2;
   for (int attempt = 0; attempt < kAttempts; ++attempt) {
     auto live = readRouteObject(client, type, ns, name);
@@ -34,6 +34,7 @@ Result<workload::WriteOutcome> rewriteRouteObject(k8s::Client& client, const k8s
     auto written = client.update(type, ns, *desired);
     if (written) {
       outcome.add({type.kind, ns, name, "update", (*written)["metadata"].value("resourceVersion", "")});
+      if (stored) *stored = std::move(*written);
       return outcome;
     }
     if (written.error().code != ErrorCode::Conflict) return written.error();

@@ -24,9 +24,10 @@ Result<Json> readRouteObject(k8s::Client& client, const k8s::ResourceType& type,
                              const std::string& name);
 
 // Applies rewrite to the live object and updates it when the result differs; Conflict → one re-read
-// and retry, then Conflict is returned.
+// and retry, then Conflict is returned. stored (optional) receives the object as the API server stored
+// it, after pruning of fields its CRD does not know; untouched when nothing was written.
 Result<workload::WriteOutcome> rewriteRouteObject(k8s::Client& client, const k8s::ResourceType& type,
                                                   const std::string& ns, const std::string& name,
-                                                  const Rewrite& rewrite);
+                                                  const Rewrite& rewrite, Json* stored = nullptr);
 
 }  // namespace aviary::traffic

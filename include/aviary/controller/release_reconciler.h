@@ -71,6 +71,7 @@ class ReleaseReconciler final : public runtime::Reconciler {
   void planWithAnalysis(Pass& pass);
   Status act(Pass& pass);
   Status actOne(Pass& pass, const release::Action& action);
+  void reportUnfixableAction(Pass& pass, const release::Action& action, const Error& error);
   void drainRegistry(Pass& pass);
   Status writeStatus(Pass& pass);
   void clearRequests(Pass& pass);

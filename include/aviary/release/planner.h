@@ -26,6 +26,12 @@ struct Plan {
 
 Plan plan(const api::ModelRelease& release, const Observed& observed, TimePoint now);
 
+// The status to write when an action failed for a reason the user must fix (InvalidSpec, e.g. a route
+// the installed CRD cannot express): the last status unchanged but for Degraded=True with reason and
+// message, so the release says why it does not move while the pass is retried with backoff.
+api::ModelReleaseStatus degradedStatus(const api::ModelRelease& release, const std::string& reason,
+                                       const std::string& message, TimePoint now);
+
 // Delay before looking again when traffic could not be routed (route missing): a retry, not a hot loop.
 inline constexpr Duration kRouterRetryDelay{10'000};
 // Delay before checking that a weight written to the route took effect (the status write that goes

@@ -38,11 +38,37 @@ class GatewayApiRouter final : public Router {
 
   Result<WriteOutcome> setRoutes(const RouteTarget& target, const TrafficSplit& split) override {
     if (auto valid = validateSplit(split); !valid) return valid.error();
-    return rewriteRouteObject(client_, k8s::resources::kHttpRoutes, target.release.namespace_, routeName(target),
-                              [&](Json live) { return desiredHttpRoute(live, target.release, split); });
+    Json stored;
+    auto written = write(target, split, &stored);
+    if (!written || written->count() == 0 || !partialMirrorDropped(stored, target.release, split.mirrorPercent)) {
+      return written;
+    }
+    // The installed CRD pruned requestMirror.percent: the route now mirrors every request, not the
+    // share asked for. Take the mirror off again and say why.
+    TrafficSplit unmirrored = split;
+    unmirrored.mirrorPercent = 0;
+    if (auto undone = write(target, unmirrored, nullptr); !undone) return undone.error();
+    return makeError(ErrorCode::InvalidSpec,
+                     "HTTPRoute " + target.release.namespace_ + "/" + routeName(target) + ": mirroring " +
+                         std::to_string(split.mirrorPercent) +
+                         "% of requests needs requestMirror.percent, which the installed Gateway API CRD does not "
+                         "have (Gateway API v1.2 or later, GEP-3171); upgrade the CRD or mirror 100%");
   }
 
  private:
+  Result<WriteOutcome> write(const RouteTarget& target, const TrafficSplit& split, Json* stored) {
+    return rewriteRouteObject(client_, k8s::resources::kHttpRoutes, target.release.namespace_, routeName(target),
+                              [&](Json live) { return desiredHttpRoute(live, target.release, split); }, stored);
+  }
+
+  // A partial mirror was written and the stored route mirrors every request: the CRD dropped percent.
+  static bool partialMirrorDropped(const Json& stored, const workload::ReleaseRef& release, int32_t percent) {
+    if (percent <= 0 || percent >= 100) return false;
+    RouteState state;
+    readCanaryRules(stored, release, state);
+    return state.mirrorPercent == 100;
+  }
+
   static std::string routeName(const RouteTarget& target) {
     return target.routing.gatewayAPI ? target.routing.gatewayAPI->httpRoute : "";
   }

@@ -151,7 +151,9 @@ Result<Json> FakeKubeClient::update(const k8s::ResourceType& type, const std::st
   }
   ++writes;
   ++updates;
-  return it->second = stamp(object);
+  Json stored = object;
+  if (pruner) pruner(stored);
+  return it->second = stamp(stored);
 }
 
 Result<Json> FakeKubeClient::patch(const k8s::ResourceType& type, const std::string& ns, const std::string& name,

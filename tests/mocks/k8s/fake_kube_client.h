@@ -38,6 +38,8 @@ class FakeKubeClient : public k8s::Client {
   std::function<void()> beforeNextCreate;
   // Applied to every created object, like server-side defaulting.
   std::function<void(Json&)> defaulter;
+  // Applied to every updated object before it is stored, like the pruning of fields a CRD lacks.
+  std::function<void(Json&)> pruner;
 
   // Failures the next calls of a verb ("get", "list", "create", "update", "patch", "delete", "watch")
   // return, in order.

@@ -139,6 +139,40 @@ TEST_F(ReconcileTest, InvalidSpecActsOnNothingAndAFixedSpecResumes) {
   EXPECT_EQ(routeWeight, 30);
 }
 
+Json condition(const Json& status, const std::string& type) {
+  for (const Json& c : status.value("conditions", Json::array())) {
+    if (c.value("type", "") == type) return c;
+  }
+  return Json::object();
+}
+
+// A split the router cannot express (e.g. a partial mirror on a CRD without percent) fails the pass;
+// the release says why in Degraded, written once however often the pass is retried.
+TEST_F(ReconcileTest, ARouteTheRouterCannotExpressMarksTheReleaseDegradedOnce) {
+  server.seed(resources::kModelReleases, releaseObject("1"));
+  settle();
+  ASSERT_EQ(phase(), "Promoted");
+  ON_CALL(router, setRoutes).WillByDefault([](auto&&...) -> Result<workload::WriteOutcome> {
+    return makeError(ErrorCode::InvalidSpec, "HTTPRoute ml/fraud: mirroring 30% of requests needs requestMirror.percent");
+  });
+  setVersion("2");
+  bool failed = false;
+  for (int pass = 0; pass < 5 && !failed; ++pass) {  // the canary's Deployment comes up, then the route
+    kubelet();
+    failed = !reconcile().ok();
+  }
+  ASSERT_TRUE(failed);
+  const Json degraded = condition(status(), "Degraded");
+  EXPECT_EQ(degraded.value("status", ""), "True");
+  EXPECT_EQ(degraded.value("reason", ""), "TrafficRoutingFailed");
+  EXPECT_NE(degraded.value("message", "").find("requestMirror.percent"), std::string::npos);
+  EXPECT_EQ(phase(), "Progressing");
+  EXPECT_EQ(status().value("canaryWeight", 0), 0);  // the weight the failed pass planned is not claimed
+  const int before = server.writes;
+  ASSERT_FALSE(reconcile().ok());
+  EXPECT_EQ(server.writes, before);  // the retry finds the condition already there
+}
+
 TEST_F(ReconcileTest, AConflictingStatusWriteFailsThePassAndTheNextOneWritesIt) {
   rolloutOfVersion2(releaseObject("1"));
   annotate("abort", "a1");

@@ -135,6 +135,36 @@ TEST(HttpRouteRules, RouterWritesOnceThenNothingAndReportsWhatItWrote) {
   EXPECT_EQ(state->headerMatches.size(), 1u);
 }
 
+// A Gateway API CRD older than v1.2 prunes requestMirror.percent, which would mirror every request.
+TEST(HttpRouteRules, PartialMirrorOnACrdWithoutPercentIsTakenOffAndRejected) {
+  aviary::testing::FakeKubeClient client;
+  client.seed(resources::kHttpRoutes, loadFixture("httproute_unwired.json"));
+  client.pruner = [](Json& route) {
+    for (Json& rule : route["spec"]["rules"]) {
+      if (!rule.contains("filters")) continue;
+      for (Json& filter : rule["filters"]) {
+        if (filter.contains("requestMirror")) filter["requestMirror"].erase("percent");
+      }
+    }
+  };
+  RouterPtr router = makeGatewayApiRouter(client);
+  RouteTarget target;
+  target.release = fraudScorerRef();
+  target.routing.gatewayAPI = api::GatewayApiRouting{"fraud-scorer"};
+  auto result = router->setRoutes(target, shadow(30));
+  ASSERT_FALSE(result);
+  EXPECT_EQ(result.error().code, ErrorCode::InvalidSpec);
+  EXPECT_NE(result.error().message.find("mirroring 30% of requests needs requestMirror.percent"), std::string::npos)
+      << result.error().message;
+  auto state = router->getRoutes(target);
+  ASSERT_TRUE(state);
+  EXPECT_EQ(state->mirrorPercent, 0);  // never left mirroring everything
+  // A full mirror needs no percent: it is written and kept.
+  auto full = router->setRoutes(target, shadow(100));
+  ASSERT_TRUE(full) << full.error().describe();
+  EXPECT_EQ(router->getRoutes(target)->mirrorPercent, 100);
+}
+
 TEST(HttpRouteRules, MirrorOrHeaderRouteWithoutCanaryIsRejected) {
   aviary::testing::FakeKubeClient client;
   client.seed(resources::kHttpRoutes, loadFixture("httproute_unwired.json"));
