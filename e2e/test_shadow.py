@@ -19,7 +19,8 @@ SELECT = 'namespace="{{namespace}}",release="{{release}}",version="{{version}}"'
 DRIFT = {
     "name": "prediction-drift",
     # The shadow's scores are all mirrored copies, the stable's all served: the same requests.
-    "prometheus": {"query": f"sum by (le) (increase(model_prediction_score_bucket{{{SELECT}}}[15s]))"},
+    "prometheus": {"address": PROMETHEUS,
+                   "query": f"sum by (le) (increase(model_prediction_score_bucket{{{SELECT}}}[15s]))"},
     "compare": {"test": "psi", "maxPsi": 0.2},
     "initialDelay": "12s",
     "interval": "3s",
@@ -28,7 +29,8 @@ DRIFT = {
 }
 AGREEMENT = {
     "name": "agreement",
-    "prometheus": {"query": f"sum(increase(model_shadow_agreement_total{{{SELECT}}}[15s]))",
+    "prometheus": {"address": PROMETHEUS,
+                   "query": f"sum(increase(model_shadow_agreement_total{{{SELECT}}}[15s]))",
                    "totalQuery": f"sum(increase(model_shadow_compared_total{{{SELECT}}}[15s]))"},
     "threshold": {"min": 0.9},
     "initialDelay": "12s",

@@ -15,10 +15,4 @@ bool isBlueGreen(const ModelReleaseSpec& spec) {
   return spec.strategy.blueGreen.has_value() && !spec.strategy.canary.has_value();
 }
 
-RouterKind routerKind(const TrafficRouting& routing) {
-  if (routing.gatewayAPI) return RouterKind::GatewayApi;
-  if (routing.istio) return RouterKind::Istio;
-  return RouterKind::ReplicaRatio;
-}
-
 }  // namespace aviary::api

@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "aviary/api/model_release.h"
+#include "aviary/api/router_kinds.h"
 #include "aviary/k8s/client.h"
 #include "aviary/k8s/kube_client.h"
 #include "aviary/runtime/controller.h"
@@ -153,7 +154,9 @@ class Operator {
   // releases that name it (route_index.h): a hand-edited weight is put back at once, not at the end of
   // a pause. A type not served when the operator starts is read from the server.
   void addRouteCaches() {
-    for (const k8s::ResourceType* type : {&k8s::resources::kHttpRoutes, &k8s::resources::kVirtualServices}) {
+    for (const api::RouterDescriptor& router : api::routerDescriptors()) {
+      const k8s::ResourceType* type = router.routeType;
+      if (!type) continue;
       k8s::ListOptions probe;
       probe.limit = 1;
       auto served = client_.list(*type, flags_.namespace_, probe);

@@ -6,6 +6,8 @@
 #include <sstream>
 #include <vector>
 
+#include "aviary/api/router_kinds.h"
+
 namespace aviary::cli {
 
 namespace {
@@ -59,12 +61,8 @@ std::string strategyText(const api::ModelReleaseSpec& spec) {
   if (spec.strategy.blueGreen) return "blue-green";
   if (!spec.strategy.canary) return "-";
   const auto& routing = spec.strategy.canary->trafficRouting;
-  switch (api::routerKind(routing)) {
-    case api::RouterKind::GatewayApi: return "canary through Gateway API HTTPRoute " + routing.gatewayAPI->httpRoute;
-    case api::RouterKind::Istio: return "canary through Istio VirtualService " + routing.istio->virtualService;
-    case api::RouterKind::ReplicaRatio: break;
-  }
-  return "canary by replica ratio";
+  if (auto route = api::namedRoute(routing)) return "canary through " + std::string(route->router->wording) + " " + route->name;
+  return "canary by " + std::string(api::routerOf(routing).wording);
 }
 
 // The version whose gates matter now: the canary's, else the one just rolled back, else the stable's.

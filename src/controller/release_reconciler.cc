@@ -5,6 +5,7 @@
 #include <random>
 
 #include "aviary/api/decode.h"
+#include "aviary/api/router_kinds.h"
 #include "aviary/api/validate.h"
 #include "aviary/controller/analysis_stages.h"
 #include "aviary/controller/approval_intake.h"
@@ -157,15 +158,15 @@ void ReleaseReconciler::observe(Pass& pass) {
   observed.services = observeServices(release, [this](const std::string& key) { return deps_.services.get(key); });
 
   if (!api::isBlueGreen(release.spec)) {
-    const api::RouterKind kind = api::routerKind(routingOf(release));
-    pass.replicaRatio = kind == api::RouterKind::ReplicaRatio;
-    auto router = deps_.routers.make(kind, deps_.client);
+    const api::RouterDescriptor& kind = api::routerOf(routingOf(release));
+    pass.replicaRatio = kind.podsAreTheSplit();
+    auto router = deps_.routers.make(kind.kind, deps_.client);
     if (!router.ok()) {
       observed.router = {false, router.error().message, std::nullopt, std::nullopt, std::nullopt};
     } else {
       pass.router = std::move(*router);
       // A mesh route must exist before the first release; the replica ratio has nothing to read until then.
-      if (!release.status.stableVersion.empty() || kind != api::RouterKind::ReplicaRatio) {
+      if (!release.status.stableVersion.empty() || !pass.replicaRatio) {
         auto state = pass.router->getRoutes(traffic::routeTarget(release));
         if (state.ok()) {
           observed.router.canaryWeight = state->canaryWeight;

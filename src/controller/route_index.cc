@@ -1,5 +1,6 @@
 #include "aviary/controller/route_index.h"
 
+#include "aviary/api/router_kinds.h"
 #include "aviary/k8s/resource.h"
 
 namespace aviary::controller {
@@ -22,11 +23,9 @@ runtime::IndexFunc releaseRouteIndex() {
   return [](const nlohmann::json& release) -> std::vector<std::string> {
     const std::string ns = member(release, "metadata").value("namespace", std::string());
     const auto& routing = member(member(member(member(release, "spec"), "strategy"), "canary"), "trafficRouting");
-    const std::string httpRoute = member(routing, "gatewayAPI").value("httpRoute", std::string());
-    if (!httpRoute.empty()) return {key(ns, k8s::resources::kHttpRoutes.kind, httpRoute)};
-    const std::string virtualService = member(routing, "istio").value("virtualService", std::string());
-    if (!virtualService.empty()) return {key(ns, k8s::resources::kVirtualServices.kind, virtualService)};
-    return {};
+    auto route = api::namedRoute(routing);
+    if (!route) return {};
+    return {key(ns, route->router->routeType->kind, route->name)};
   };
 }
 

@@ -45,7 +45,7 @@ bool routeChangeReady(PlanContext& ctx, int32_t sizing, const std::string& chang
 // step or the promotion next changes the route again and needs no wait (nor the extra pass and status
 // write). `routed` is false only when the router reported a different route.
 StepResult settleRoute(PlanContext& ctx, bool routed, const std::string& change) {
-  if (routed || usesReplicaRatio(ctx.spec()) || !judgedNext(ctx)) return StepResult::Advance;
+  if (routed || splitsByReplicas(ctx.spec()) || !judgedNext(ctx)) return StepResult::Advance;
   ctx.next.message = stepText(ctx) + ": " + change;
   ctx.requeueAfter(kRouteSettleDelay);
   return StepResult::Wait;

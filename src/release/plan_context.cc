@@ -47,12 +47,6 @@ std::optional<AnalysisVerdict> PlanContext::verdict(const std::string& stage) co
   return it->second;
 }
 
-bool usesReplicaRatio(const api::ModelReleaseSpec& spec) {
-  if (!spec.strategy.canary) return false;
-  const auto& routing = spec.strategy.canary->trafficRouting;
-  return !routing.gatewayAPI && !routing.istio;
-}
-
 bool rolloutActive(const api::ModelReleaseStatus& status, const api::ModelReleaseSpec& spec) {
   bool movingPhase = status.phase == api::Phase::Progressing || status.phase == api::Phase::Paused ||
                      status.phase == api::Phase::AwaitingApproval;

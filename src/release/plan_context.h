@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "aviary/api/router_kinds.h"
 #include "aviary/release/planner.h"
 #include "aviary/release/replica_split.h"
 
@@ -56,8 +57,7 @@ struct PlanContext {
 // ---- shared vocabulary ----------------------------------------------------------------------------
 
 using api::isBlueGreen;
-// A canary strategy without trafficRouting: the split is the ratio of pods behind the root Service.
-bool usesReplicaRatio(const api::ModelReleaseSpec& spec);
+using api::splitsByReplicas;
 bool rolloutActive(const api::ModelReleaseStatus& status, const api::ModelReleaseSpec& spec);
 
 // ---- lifecycle.cc: which version the release should run -----------------------------------------

@@ -25,7 +25,7 @@ ReplicaSplit replicaSplit(int32_t replicas, int32_t weight) {
 }
 
 ReplicaSplit canaryReplicaPlan(const api::ModelReleaseSpec& spec, int32_t weight) {
-  if (usesReplicaRatio(spec)) return replicaSplit(spec.replicas, weight);  // the pods are the split
+  if (splitsByReplicas(spec)) return replicaSplit(spec.replicas, weight);  // the pods are the split
   // A mesh routes by weight, so pods need not follow it. Like Argo Rollouts without
   // dynamicStableScale, the stable version keeps its full size: a rollback is then a route change
   // with no pod to start. The canary runs its weight's share, and at least one pod so it can become

@@ -53,7 +53,7 @@ Desired desiredState(PlanContext& ctx) {
   std::optional<Duration> left;
   if (!previous.empty() && d.replicas.count(previous) == 0 && keepPrevious(ctx, left)) {
     // With the replica ratio every pod of the release takes traffic: "warm" would mean "serving".
-    bool warm = rollingBackToPrevious(n) || !usesReplicaRatio(spec);
+    bool warm = rollingBackToPrevious(n) || !splitsByReplicas(spec);
     d.replicas[previous] = warm ? spec.replicas : 0;
     if (left && ctx.deployment(previous).exists) ctx.requeueAfter(*left);
   }

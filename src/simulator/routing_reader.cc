@@ -51,8 +51,7 @@ Result<RoutingState> RoutingReader::read() {
     const std::string key = releaseKey(ns, workload::labelValue(release["metadata"].value("name", "")));
     ReleaseObjects objects;
     if (std::optional<RouteRef> ref = routeRefOf(release)) {
-      const auto& type = ref->kind == RouteRef::Kind::HttpRoute ? k8s::resources::kHttpRoutes
-                                                                : k8s::resources::kVirtualServices;
+      const auto& type = *ref->type;
       auto route = client_.get(type, ns, ref->name);
       if (route) {
         objects.route = std::move(*route);

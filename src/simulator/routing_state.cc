@@ -8,6 +8,7 @@
 #include <regex>
 
 #include "aviary/api/model_release.h"
+#include "aviary/api/router_kinds.h"
 #include "aviary/api/header_match.h"
 #include "aviary/workload/names.h"
 
@@ -185,17 +186,15 @@ std::optional<RouteRef> routeRefOf(const Json& modelRelease) {
   const auto routing = "/spec/strategy/canary/trafficRouting"_json_pointer;
   if (!modelRelease.contains(routing)) return std::nullopt;
   const Json& r = modelRelease[routing];
-  if (std::string name = stringAt(r, "/gatewayAPI/httpRoute"_json_pointer); !name.empty()) {
-    return RouteRef{RouteRef::Kind::HttpRoute, name, {}};
-  }
-  if (std::string name = stringAt(r, "/istio/virtualService"_json_pointer); !name.empty()) {
-    std::vector<std::string> routes;
+  auto named = api::namedRoute(r);
+  if (!named) return std::nullopt;
+  RouteRef ref{named->router->kind, named->router->routeType, named->name, {}};
+  if (ref.kind == api::RouterKind::Istio) {
     for (const Json& n : memberOrNull(r["istio"], "routes")) {
-      if (n.is_string()) routes.push_back(n.get<std::string>());
+      if (n.is_string()) ref.istioRoutes.push_back(n.get<std::string>());
     }
-    return RouteRef{RouteRef::Kind::VirtualService, name, routes};
   }
-  return std::nullopt;
+  return ref;
 }
 
 namespace {
@@ -262,11 +261,11 @@ ReleaseRouting resolveRouting(const ReleaseObjects& objects) {
   if (!ref) {
     raw.push_back(RawRule{{}, {{workload::rootServiceName(out.release), 1}}, "", 0});
   } else if (!objects.route) {
-    out.note = (ref->kind == RouteRef::Kind::HttpRoute ? "HTTPRoute " : "VirtualService ") + ref->name + " not found";
+    out.note = ref->type->kind + " " + ref->name + " not found";
     return out;
   } else {
-    raw = ref->kind == RouteRef::Kind::HttpRoute ? httpRouteRules(*objects.route)
-                                                 : virtualServiceRules(*objects.route, ref->istioRoutes);
+    raw = ref->kind == api::RouterKind::Istio ? virtualServiceRules(*objects.route, ref->istioRoutes)
+                                              : httpRouteRules(*objects.route);
   }
   if (raw.empty()) {
     out.note = "the route sends no traffic to any Service";

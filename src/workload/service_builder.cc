@@ -1,15 +1,10 @@
+#include "aviary/api/router_kinds.h"
 #include "aviary/workload/names.h"
 #include "aviary/workload/objects.h"
 #include "workload/ownership.h"
 
 namespace aviary::workload {
 namespace {
-
-// With no mesh route to split traffic, the root Service fronts every version and the replica counts
-// set the split.
-bool splitsByReplicas(const api::ModelReleaseSpec& spec) {
-  return spec.strategy.canary && api::routerKind(spec.strategy.canary->trafficRouting) == api::RouterKind::ReplicaRatio;
-}
 
 Json buildService(const api::ModelRelease& release, const std::string& name, Json selector) {
   const auto& svc = release.spec.service;
@@ -40,7 +35,7 @@ ServiceSet buildServices(const api::ModelRelease& release, const std::string& st
       buildService(release, stableServiceName(name), releaseLabels(name, stableVersion)),
       buildService(release, canaryServiceName(name), releaseLabels(name, canary)),
       buildService(release, rootServiceName(name),
-                   splitsByReplicas(release.spec) ? releaseLabels(name) : releaseLabels(name, stableVersion)),
+                   api::splitsByReplicas(release.spec) ? releaseLabels(name) : releaseLabels(name, stableVersion)),
   };
 }
 

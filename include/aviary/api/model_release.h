@@ -380,7 +380,7 @@ const char* verdictName(Verdict v);
 std::optional<Verdict> parseVerdict(const std::string& s);
 const char* notificationFormatName(NotificationFormat f);
 std::optional<NotificationFormat> parseNotificationFormat(const std::string& s);
-RouterKind routerKind(const TrafficRouting& routing);
+RouterKind routerKind(const TrafficRouting& routing);  // router_kinds.h describes each
 // A blue-green strategy: its Services are the switch, there is no router. (Validation allows exactly
 // one strategy; a spec naming both is Invalid and never planned.)
 bool isBlueGreen(const ModelReleaseSpec& spec);

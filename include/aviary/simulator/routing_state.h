@@ -24,6 +24,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "aviary/api/model_release.h"
 #include "aviary/common/result.h"
 #include "aviary/k8s/client.h"
 
@@ -82,10 +83,10 @@ struct ReleaseObjects {
   std::vector<Json> deployments;       // labelled aviary.dev/release=<release>
 };
 
-// The name of the route object a release's spec names (HTTPRoute or VirtualService), if any.
+// The route object a release's spec names (api/router_kinds.h), if any.
 struct RouteRef {
-  enum class Kind { HttpRoute, VirtualService };
-  Kind kind;
+  api::RouterKind kind;
+  const k8s::ResourceType* type;
   std::string name;
   std::vector<std::string> istioRoutes;  // VirtualService http route names to read; empty = all
 };

@@ -140,11 +140,11 @@ TEST(RouteRefOf, NamesTheRouteObjectOfEachRouter) {
   EXPECT_FALSE(routeRefOf(release()).has_value());
   auto http = routeRefOf(release({{"gatewayAPI", {{"httpRoute", "r"}}}}));
   ASSERT_TRUE(http.has_value());
-  EXPECT_EQ(http->kind, RouteRef::Kind::HttpRoute);
+  EXPECT_EQ(http->kind, api::RouterKind::GatewayApi);
   EXPECT_EQ(http->name, "r");
   auto vs = routeRefOf(release({{"istio", {{"virtualService", "v"}, {"routes", {"a", "b"}}}}}));
   ASSERT_TRUE(vs.has_value());
-  EXPECT_EQ(vs->kind, RouteRef::Kind::VirtualService);
+  EXPECT_EQ(vs->kind, api::RouterKind::Istio);
   EXPECT_EQ(vs->istioRoutes, (std::vector<std::string>{"a", "b"}));
 }
 
