@@ -445,7 +445,11 @@ Result<runtime::ReconcileOutcome> ReleaseReconciler::reconcile(const std::string
   pass.status = pass.plan.status;
   pass.status.gates = pass.gates;
   auto& approvals = pass.status.approvals;
-  approvals.insert(approvals.end(), pass.newApprovals.begin(), pass.newApprovals.end());
+  // An approval the planner applied this pass is already recorded, with its step's decision.
+  for (const auto& record : pass.newApprovals) {
+    bool applied = std::any_of(approvals.begin(), approvals.end(), [&](const api::ApprovalRecord& r) { return r.name == record.name; });
+    if (!applied) approvals.push_back(record);
+  }
   if (approvals.size() > kMaxApprovalRecords) {
     approvals.erase(approvals.begin(), approvals.end() - static_cast<std::ptrdiff_t>(kMaxApprovalRecords));
   }

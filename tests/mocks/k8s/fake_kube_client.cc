@@ -216,7 +216,8 @@ Status FakeKubeClient::watch(const k8s::ResourceType&, const std::string&, const
   return script.end;
 }
 
-Result<Json> FakeKubeClient::review(const k8s::ResourceType&, const Json&) {
+Result<Json> FakeKubeClient::review(const k8s::ResourceType& type, const Json& review) {
+  if (reviewer) return reviewer(type, review);
   return makeError(ErrorCode::Internal, "FakeKubeClient: review is not part of this fake");
 }
 

@@ -40,6 +40,8 @@ class FakeKubeClient : public k8s::Client {
   std::function<void(Json&)> defaulter;
   // Applied to every updated object before it is stored, like the pruning of fields a CRD lacks.
   std::function<void(Json&)> pruner;
+  // Answers review() (TokenReview, SubjectAccessReview); unset, review() fails.
+  std::function<Result<Json>(const k8s::ResourceType&, const Json&)> reviewer;
 
   // Failures the next calls of a verb ("get", "list", "create", "update", "patch", "delete", "watch")
   // return, in order.

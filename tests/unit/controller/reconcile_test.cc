@@ -84,6 +84,25 @@ TEST_F(ReconcileTest, ApprovalStepAwaitsApproval) {
   EXPECT_EQ(routeWeight, 30);
 }
 
+// The approval is recorded once in status.approvals: by the planner that applied it, not again by
+// the intake that accepted it.
+TEST_F(ReconcileTest, AnAcceptedApprovalIsRecordedOnceAndAdvancesTheRelease) {
+  rolloutOfVersion2(withSteps(releaseObject("1"), R"([{"setWeight": 30}, {"approval": {"users": ["alice"]}}, {"setWeight": 100}])"));
+  ASSERT_EQ(phase(), "AwaitingApproval");
+  server.reviewer = [](const k8s::ResourceType&, const Json&) -> Result<Json> {
+    return Json{{"status", {{"allowed", true}}}};
+  };
+  server.seed(resources::kReleaseApprovals, Json::parse(R"({"apiVersion": "aviary.dev/v1alpha1",
+      "kind": "ReleaseApproval", "metadata": {"name": "ok-1", "namespace": "ml"},
+      "spec": {"release": "fraud", "decision": "approve", "approvedBy": "alice", "comment": "looks fine"}})"));
+  settle();
+  EXPECT_EQ(phase(), "Promoted");
+  const Json approvals = status().value("approvals", Json::array());
+  ASSERT_EQ(approvals.size(), 1u) << approvals.dump();
+  EXPECT_EQ(approvals[0].value("name", ""), "ok-1");
+  EXPECT_EQ(approvals[0].value("approvedBy", ""), "alice");
+}
+
 TEST_F(ReconcileTest, AbortRollsBackInOnePassRouteFirst) {
   rolloutOfVersion2(releaseObject("1"));
   ON_CALL(mockApplier, deleteDeployment).WillByDefault([this](const workload::ReleaseRef& r, const std::string& v) {
