@@ -14,8 +14,25 @@ Result<k8s::Json> CacheReadingClient::get(const k8s::ResourceType& type, const s
   auto cached = cache->get(key);
   // Our own last write is not in the cache yet: the server has the truth (rare; costs one read).
   if (!cached.upToDate) return server_.get(type, ns, name);
+  const std::string outsideKey = type.key() + "/" + ns + "/" + name;
+  if (outsideCache(outsideKey, cached.object != nullptr)) {
+    auto live = server_.get(type, ns, name);
+    if (!live && live.error().code == ErrorCode::NotFound) outsideCache(outsideKey, true);
+    return live;
+  }
   if (!cached.object) return makeError(ErrorCode::NotFound, type.kind + " " + key + " not found");
   return *cached.object;
+}
+
+// Whether key names an object known to exist outside the cache; forget = it is cached again or gone.
+bool CacheReadingClient::outsideCache(const std::string& key, bool forget) {
+  std::lock_guard lock(outsideMutex_);
+  if (outside_.empty()) return false;
+  if (forget) {
+    outside_.erase(key);
+    return false;
+  }
+  return outside_.count(key) > 0;
 }
 
 Result<k8s::Json> CacheReadingClient::remember(const k8s::ResourceType& type, Result<k8s::Json> written) {
@@ -29,7 +46,15 @@ Result<k8s::Json> CacheReadingClient::remember(const k8s::ResourceType& type, Re
 }
 
 Result<k8s::Json> CacheReadingClient::create(const k8s::ResourceType& type, const std::string& ns, const k8s::Json& object) {
-  return remember(type, server_.create(type, ns, object));
+  auto created = server_.create(type, ns, object);
+  if (!created && created.error().code == ErrorCode::AlreadyExists && cacheFor(type)) {
+    // Its labels were edited away: the caller reads it from the server and puts them back, rather
+    // than creating it over and over.
+    const std::string name = object.value("metadata", k8s::Json::object()).value("name", std::string());
+    std::lock_guard lock(outsideMutex_);
+    outside_.insert(type.key() + "/" + ns + "/" + name);
+  }
+  return remember(type, std::move(created));
 }
 
 Result<k8s::Json> CacheReadingClient::update(const k8s::ResourceType& type, const std::string& ns, const k8s::Json& object) {

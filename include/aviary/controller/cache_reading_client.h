@@ -2,10 +2,14 @@
 // A k8s::Client whose reads of watched resource types come from the informers' caches and whose
 // writes go to the API server — and are recorded with the informer, so a later read knows whether the
 // cache has caught up with them. The applier and the routers take this client, so an idle release
-// costs no API request at all. Types without an informer are read from the server.
+// costs no API request at all. Types without an informer are read from the server, and so is an
+// object the server said exists (AlreadyExists on create) while the cache lacks it — it left the
+// informer's label selector — until the cache holds it again.
 // Thread-safety: as the wrapped client and the informers (fully thread-safe).
 
 #include <map>
+#include <mutex>
+#include <set>
 
 #include "aviary/k8s/client.h"
 #include "aviary/runtime/informer.h"
@@ -43,9 +47,12 @@ class CacheReadingClient final : public k8s::Client {
  private:
   runtime::Informer* cacheFor(const k8s::ResourceType& type) const;
   Result<k8s::Json> remember(const k8s::ResourceType& type, Result<k8s::Json> written);
+  bool outsideCache(const std::string& key, bool forget);
 
   k8s::Client& server_;
   std::map<std::string, runtime::Informer*> caches_;
+  std::mutex outsideMutex_;
+  std::set<std::string> outside_;  // "<type key>/<ns>/<name>": read from the server until cached again
 };
 
 }  // namespace aviary::controller
