@@ -109,6 +109,7 @@ int dashboardCommand(const Invocation& call) {
            << "(Ctrl-C stops it)\n"
            << std::flush;
   signals.wait();
+  feed.close();
   server.stop();
   informer.stop();
   return kExitOk;

@@ -128,6 +128,7 @@ class Operator {
       elector_->stop();  // after the drain: the Lease is released only once our writes are done
       election.join();
     }
+    if (dashboardFeed_) dashboardFeed_->close();  // ends the long polls, whose threads stop() joins
     if (releaseApi_) releaseApi_->stop();
     stopInformers();
     server_.stop();

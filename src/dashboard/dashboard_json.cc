@@ -1,6 +1,7 @@
 #include "dashboard/dashboard_json.h"
 
 #include <chrono>
+#include <algorithm>
 #include <cctype>
 #include <cstdio>
 
@@ -43,12 +44,18 @@ std::string trimSlash(std::string url) {
   return url;
 }
 
-// The gates of the stage now analysed (those not stopped): what the list shows.
-Json liveGateVerdicts(const Json& status) {
+// Each gate's latest verdict (status lists a gate once per stage, oldest stage first): the list shows
+// what decided the last analysis even after its stage ended, as a rolled back release's failed gate.
+Json latestGateVerdicts(const Json& status) {
   Json gates = Json::array();
   for (const Json& gate : status.value("gates", Json::array())) {
-    if (gate.value("stopped", false)) continue;
-    gates.push_back({{"name", gate.value("name", "")}, {"verdict", gate.value("verdict", "")}});
+    const std::string name = gate.value("name", "");
+    auto same = std::find_if(gates.begin(), gates.end(), [&](const Json& g) { return g["name"] == name; });
+    if (same == gates.end()) {
+      gates.push_back({{"name", name}, {"verdict", gate.value("verdict", "")}});
+    } else {
+      (*same)["verdict"] = gate.value("verdict", "");
+    }
   }
   return gates;
 }
@@ -171,7 +178,7 @@ Json releaseSummary(const Json& release) {
           {"mirror", status.value("mirrorPercent", 0)},
           {"step", status.value("currentStepIndex", 0)},
           {"steps", release.contains(stepsPath) ? release.at(stepsPath).size() : 0},
-          {"gates", liveGateVerdicts(status)},
+          {"gates", latestGateVerdicts(status)},
           {"created", text(release, "/metadata/creationTimestamp")},
           {"rolloutStartedAt", status.value("rolloutStartedAt", "")}};
 }

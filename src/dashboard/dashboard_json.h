@@ -11,8 +11,8 @@
 
 namespace aviary::dashboard {
 
-// One row of the release list: namespace, name, model, phase, versions, weight, step, the gates of
-// the current analysis with their verdicts, creation time (the page shows the age) and message.
+// One row of the release list: namespace, name, model, phase, versions, weight, step, each gate's
+// latest verdict, creation time (the page shows the age) and message.
 nlohmann::json releaseSummary(const nlohmann::json& release);
 
 // Everything the release page shows: the summary, the step pipeline (done / current / to do), the

@@ -52,8 +52,16 @@ uint64_t ReleaseFeed::version() const {
 
 uint64_t ReleaseFeed::waitForChange(uint64_t seen, Duration timeout) const {
   std::unique_lock lock(mutex_);
-  changed_.wait_for(lock, timeout, [&] { return version_ > seen; });
+  changed_.wait_for(lock, timeout, [&] { return closed_ || version_ > seen; });
   return version_;
+}
+
+void ReleaseFeed::close() {
+  {
+    std::lock_guard lock(mutex_);
+    closed_ = true;
+  }
+  changed_.notify_all();
 }
 
 void ReleaseFeed::bump() {

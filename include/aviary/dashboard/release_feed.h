@@ -39,6 +39,9 @@ class ReleaseFeed {
   // (real time: it serves long polls), with the version then.
   uint64_t version() const;
   uint64_t waitForChange(uint64_t seen, Duration timeout) const;
+  // Ends every wait now and makes later ones return at once: call it before stopping the server, whose
+  // stop() joins the threads the long polls hold.
+  void close();
 
  private:
   void bump();
@@ -48,6 +51,7 @@ class ReleaseFeed {
   mutable std::condition_variable changed_;
   std::map<std::string, runtime::ObjectPtr> releases_;
   uint64_t version_ = 1;
+  bool closed_ = false;
 };
 
 }  // namespace aviary::dashboard

@@ -133,7 +133,7 @@
         el("td", {}, r.stableVersion || "–"),
         el("td", {}, r.canaryVersion || "–"),
         el("td", {}, r.canaryVersion ? r.weight + "%" : "–"),
-        el("td", {}, r.steps ? `${Math.min(r.step + 1, r.steps)}/${r.steps}` : "–"),
+        el("td", {}, r.canaryVersion && r.steps ? `${Math.min(r.step + 1, r.steps)}/${r.steps}` : "–"),
         gates,
         el("td", { title: r.created }, age(r.created)));
       tr.addEventListener("click", (e) => {

@@ -42,6 +42,9 @@ TEST(ReleaseFeedTest, WaitForChangeReturnsAtOnceWhenTheCallerIsBehind) {
   EXPECT_EQ(feed.waitForChange(feed.version() - 1, std::chrono::hours(1)), feed.version());
   // Current, zero timeout: the current version, at once.
   EXPECT_EQ(feed.waitForChange(feed.version(), Duration::zero()), feed.version());
+  // Closed (shutting down): even a current caller's hour-long wait returns at once.
+  feed.close();
+  EXPECT_EQ(feed.waitForChange(feed.version(), std::chrono::hours(1)), feed.version());
 }
 
 }  // namespace
