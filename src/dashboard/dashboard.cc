@@ -100,6 +100,11 @@ std::optional<uint64_t> Dashboard::awaitChange(const HttpRequest& request) {
   return feed_.waitForChange(seen, options_.longPollWait);
 }
 
+HttpResponse Dashboard::unavailable(const Error& error) {
+  logger_.warn("dashboard cannot authorize a caller", {{"error", error.describe()}});
+  return secured(answers::unavailable("cannot authorize the caller", error));
+}
+
 Result<bool> Dashboard::allowed(const approval::Identity& who, const std::string& verb, const std::string& namespace_,
                                 const std::string& name) {
   auto verdict = access_.review(who, {verb, namespace_, name});
@@ -120,7 +125,7 @@ HttpResponse Dashboard::releases(const HttpRequest& request) {
   std::set<std::string> listable;
   for (const auto& namespace_ : namespaces) {
     auto may = allowed(who, "list", namespace_, "");
-    if (!may) return secured(answers::unavailable("cannot authorize the caller", may.error()));
+    if (!may) return unavailable(may.error());
     if (*may) listable.insert(namespace_);
   }
   Json rows = Json::array();
@@ -141,7 +146,7 @@ HttpResponse Dashboard::release(const HttpRequest& request) {
 
   // Authorized before looked up, so a refused caller cannot learn which releases exist.
   auto mayGet = allowed(who, "get", namespace_, name);
-  if (!mayGet) return secured(answers::unavailable("cannot authorize the caller", mayGet.error()));
+  if (!mayGet) return unavailable(mayGet.error());
   if (!*mayGet) {
     return secured(HttpResponse::jsonError(403, who.username + " may not get modelreleases/" + name + " in namespace " +
                                                     namespace_));
@@ -155,7 +160,7 @@ HttpResponse Dashboard::release(const HttpRequest& request) {
   Permissions permissions;
   for (auto [verb, grant] : {std::pair{"approve", &permissions.approve}, std::pair{"patch", &permissions.patch}}) {
     auto may = allowed(who, verb, namespace_, name);
-    if (!may) return secured(answers::unavailable("cannot authorize the caller", may.error()));
+    if (!may) return unavailable(may.error());
     *grant = *may;
   }
   api::FieldErrors ignored;

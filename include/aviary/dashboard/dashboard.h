@@ -56,6 +56,8 @@ class Dashboard {
  private:
   // The version to answer at: waits when ?since names the current one. nullopt: a malformed ?since.
   std::optional<uint64_t> awaitChange(const server::HttpRequest& request);
+  // 503 for a review that could not be made (logged: the operator's problem, not the caller's).
+  server::HttpResponse unavailable(const Error& error);
   Result<bool> allowed(const approval::Identity& who, const std::string& verb, const std::string& namespace_,
                        const std::string& name);
 

@@ -22,11 +22,14 @@
 
 namespace aviary::dashboard {
 
+// The defaults bound a release's rings to about 120 × 90 B of traffic points and 120 × 230 B per gate
+// (docs/dashboard.md): a routing change happens once per step or phase, a measurement once per gate
+// interval (120 looks: an hour at the default 30 s interval).
 struct HistoryLimits {
-  std::size_t trafficPoints = 240;        // per release
-  std::size_t measurementsPerGate = 240;  // per gate of a release
-  std::size_t gatesPerRelease = 16;       // further gates are not recorded
-  std::size_t detailChars = 96;           // a measurement's detail text is cut to this
+  std::size_t trafficPoints = 120;        // per release
+  std::size_t measurementsPerGate = 120;  // per gate of a release
+  std::size_t gatesPerRelease = 8;        // further gates are not recorded
+  std::size_t detailChars = 64;           // a measurement's detail text is cut to this
 };
 
 class ReleaseHistory {

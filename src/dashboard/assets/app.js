@@ -74,6 +74,7 @@
     let since = null;
     while (mine === generation) {
       controller = new AbortController();
+      const asked = Date.now();
       try {
         const url = since === null ? path : `${path}${path.includes("?") ? "&" : "?"}since=${since}`;
         const { status, body } = await api(url, { signal: controller.signal });
@@ -86,8 +87,11 @@
         }
         $("error").textContent = "";
         setLive(true);
-        if (since === null || body.version !== since) render(body);
+        const changed = since === null || body.version !== since;
+        if (changed) render(body);
         since = body.version;
+        // Answered at once without a change (the server's waiting slots were full): ask again in a second.
+        if (!changed && Date.now() - asked < 1000) await new Promise((r) => setTimeout(r, 1000));
       } catch (e) {
         if (e instanceof Unauthorized) { signOut("Your token was refused: " + e.message); return; }
         if (mine !== generation) return;
