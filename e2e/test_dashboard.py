@@ -13,19 +13,20 @@ import subprocess
 import urllib.error
 import urllib.request
 import uuid
+from types import SimpleNamespace
 
 import pytest
 from selenium import webdriver
 from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from harness import (ROOT, Operator, apply, aviary_binary, free_port, get, kubectl, release_status, set_behaviour,
-                     wait_for, wait_phase)
+from harness import ROOT, apply, aviary_binary, get, kubectl, release_status, set_behaviour, wait_for, wait_phase
 from test_canary import http_route, release
 from test_gates import error_rate_gate
-from test_http_api import bind, port_open, release_manager, role, sa_user, service_account
+from test_http_api import api_operator, bind, post, release_manager, role, sa_user, service_account
 from test_registry import MLFLOW, register, version_tags
 
 CHROMIUM = "/usr/bin/chromium"
@@ -67,10 +68,9 @@ def browser():
 
 
 def dashboard_operator(namespace=None):
-    port = free_port()
-    op = Operator(f"--api-addr=127.0.0.1:{port}", "--dashboard", namespace=namespace)
-    op.url = f"http://127.0.0.1:{port}"
-    wait_for("dashboard listening", lambda: port_open(port), timeout=10)
+    """An operator serving the release API and the dashboard on a port of its own; url is the page's."""
+    op = api_operator(namespace, "--dashboard")
+    op.url = op.api_url
     return op
 
 
@@ -127,17 +127,6 @@ def current_step(driver):
 
 def list_rows(driver):
     return [r.get_attribute("data-release") for r in driver.find_elements(By.CSS_SELECTOR, "#releases tbody tr")]
-
-
-def post(url, namespace, name, action, token, body=None):
-    req = urllib.request.Request(f"{url}/api/v1/namespaces/{namespace}/modelreleases/{name}/{action}",
-                                 data=json.dumps(body or {}).encode(), method="POST",
-                                 headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"})
-    try:
-        with urllib.request.urlopen(req, timeout=30) as r:
-            return r.status, json.loads(r.read())
-    except urllib.error.HTTPError as e:
-        return e.code, json.loads(e.read() or b"{}")
 
 
 def gated(name, version, registry=None):
@@ -231,6 +220,13 @@ def test_a_read_only_user_sees_the_evidence_but_cannot_act(namespace, dashboard,
     assert set(list_rows(browser)) == {f"{namespace}/{n}" for n in ("fraud", "churn", "ranker")}
     churn_row = browser.find_element(By.CSS_SELECTOR, f"#releases tr[data-release='{namespace}/churn']").text
     assert "RolledBack" in churn_row and "error-rate: Fail" in churn_row, churn_row
+    Select(browser.find_element(By.ID, "filter-phase")).select_by_value("RolledBack")
+    until(browser, "the phase filter", lambda d: list_rows(d) == [f"{namespace}/churn"], timeout=5)
+    Select(browser.find_element(By.ID, "filter-phase")).select_by_value("")
+    browser.find_element(By.ID, "filter-model").send_keys("rank")
+    until(browser, "the model filter", lambda d: list_rows(d) == [f"{namespace}/ranker"], timeout=5)
+    browser.find_element(By.ID, "filter-model").send_keys(Keys.BACKSPACE * 4)
+    until(browser, "the filters cleared", lambda d: len(list_rows(d)) == 3, timeout=5)
     screenshot(browser, "dashboard-list.png")
 
     open_release(browser, dashboard.url, namespace, "fraud")
@@ -247,7 +243,7 @@ def test_a_read_only_user_sees_the_evidence_but_cannot_act(namespace, dashboard,
 
     # Her token, the API directly: refused, and nothing changed.
     for action, body in (("approve", {"comment": "forged"}), ("promote", {"full": True}), ("abort", {})):
-        status, answer = post(dashboard.url, namespace, "fraud", action, rita, body)
+        status, answer = post(dashboard, namespace, "fraud", action, rita, body)
         assert status == 403, (action, answer)
         assert f"{sa_user(namespace, 'rita')} may not" in answer["error"], answer
     assert not json.loads(kubectl("get", "releaseapprovals", "-n", namespace, "-o", "json").stdout)["items"]
@@ -324,7 +320,7 @@ def test_aviary_dashboard_serves_the_same_ui_locally_as_the_kubeconfig_user(name
         who = lines[0].rsplit(" as ", 1)[1].strip()
         assert text_of(browser, "who") == who
         # Only this run's session token opens it.
-        status, _ = post(url.rstrip("/"), namespace, "local", "abort", "0" * 64)
+        status, _ = post(SimpleNamespace(api_url=url.rstrip("/"), tls_context=None), namespace, "local", "abort", "0" * 64)
         assert status == 401
         assert port != "0"
     finally:

@@ -313,7 +313,9 @@
       }
     });
     $("logout").addEventListener("click", () => signOut(""));
-    for (const id of ["filter-namespace", "filter-phase", "filter-model"]) $(id).addEventListener("input", drawRows);
+    for (const id of ["filter-namespace", "filter-phase", "filter-model"]) {
+      for (const event of ["input", "change"]) $(id).addEventListener(event, drawRows);
+    }
     window.addEventListener("hashchange", route);
     route();
   });
