@@ -25,6 +25,7 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from harness import ROOT, apply, aviary_binary, get, kubectl, release_status, set_behaviour, wait_for, wait_phase
 from test_canary import http_route, release
+from test_cli import user_kubeconfig
 from test_gates import error_rate_gate
 from test_http_api import api_operator, bind, post, release_manager, role, sa_user, service_account
 from test_registry import MLFLOW, register, version_tags
@@ -59,6 +60,7 @@ def screenshot(driver, name):
 def browser():
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})  # CSP violations land in the console
     for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,1000"):
         options.add_argument(flag)
     driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
@@ -200,6 +202,8 @@ def test_a_release_manager_watches_a_canary_advance_and_approves_it(namespace, d
                     lambda: (lambda t: t if t.get("aviary.approved_by") else None)(version_tags(model, 2)))
     assert tags["aviary.approved_by"] == sa_user(namespace, "alice"), tags
     assert action_buttons(browser) == [], "nothing left to approve"
+    refused = [e["message"] for e in browser.get_log("browser") if "Content Security Policy" in e["message"]]
+    assert not refused, refused
 
 
 def test_a_read_only_user_sees_the_evidence_but_cannot_act(namespace, dashboard, browser):
@@ -303,27 +307,74 @@ def test_the_page_is_locked_down(namespace, dashboard):
         assert e.code == 401
 
 
+def local_dashboard(*args):
+    """`aviary dashboard --port 0 ARGS…` running: (process, its user, base URL, session token)."""
+    proc = subprocess.Popen([aviary_binary(), "dashboard", "--port", "0", *args], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    lines = [proc.stdout.readline() for _ in range(2)]
+    match = re.match(r"Open (http://127\.0\.0\.1:(\d+)/)#token=([0-9a-f]{64})$", lines[1].strip())
+    if not (lines[0].startswith("aviary dashboard: releases in ") and match):
+        proc.kill()
+        raise AssertionError(f"unexpected output {lines}; stderr: {proc.stderr.read()}")
+    assert match.group(2) != "0"
+    return proc, lines[0].rsplit(" as ", 1)[1].strip(), match.group(1), match.group(3)
+
+
+def stopped(proc):
+    proc.terminate()
+    proc.wait(10)
+    assert proc.returncode == 0, proc.stderr.read()
+
+
 def test_aviary_dashboard_serves_the_same_ui_locally_as_the_kubeconfig_user(namespace, operator, browser):
     apply(release("local", 1, [{"setWeight": 100}]), namespace)
     wait_phase("local", namespace, "Promoted")
-    proc = subprocess.Popen([aviary_binary(), "dashboard", "--port", "0", "-n", namespace], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+    proc, who, url, session = local_dashboard("-n", namespace)
     try:
-        lines = [proc.stdout.readline() for _ in range(2)]
-        assert lines[0].startswith(f"aviary dashboard: releases in namespace {namespace}, as "), lines
-        match = re.match(r"Open (http://127\.0\.0\.1:(\d+)/)#token=([0-9a-f]{64})$", lines[1].strip())
-        assert match, lines
-        url, port, session = match.group(1), match.group(2), match.group(3)
         browser.get(f"{url}#token={session}")
         until(browser, "the release", lambda d: f"{namespace}/local" in list_rows(d), timeout=15)
         assert "#token" not in browser.current_url, "the token leaves the address bar"
-        who = lines[0].rsplit(" as ", 1)[1].strip()
         assert text_of(browser, "who") == who
         # Only this run's session token opens it.
-        status, _ = post(SimpleNamespace(api_url=url.rstrip("/"), tls_context=None), namespace, "local", "abort", "0" * 64)
+        api = SimpleNamespace(api_url=url.rstrip("/"), tls_context=None)
+        status, _ = post(api, namespace, "local", "abort", "0" * 64)
         assert status == 401
-        assert port != "0"
     finally:
-        proc.terminate()
-        proc.wait(10)
-    assert proc.returncode == 0, proc.stderr.read()
+        stopped(proc)
+
+
+def test_aviary_dashboard_acts_with_the_kubeconfig_users_own_rights(namespace, operator, browser):
+    apply(release("local", 1, [{"setWeight": 50}, {"pause": {}}, {"setWeight": 100}]), namespace)
+    wait_phase("local", namespace, "Promoted")
+    apply(release("local", 2, [{"setWeight": 50}, {"pause": {}}, {"setWeight": 100}]), namespace)
+    wait_phase("local", namespace, "Paused")
+    user = "dash-" + uuid.uuid4().hex[:6]
+    kubeconfig = user_kubeconfig(user)
+    role(namespace, "release-reader", [(["modelreleases"], ["get", "list", "watch"])])
+    kubectl("create", "rolebinding", "local-reader", "-n", namespace, "--role=release-reader", f"--user={user}")
+    wait_for(f"{user} may list releases", lambda: kubectl("auth", "can-i", "list", "modelreleases.aviary.dev", "-n", namespace,
+                                                          f"--as={user}", check=False).returncode == 0, timeout=10)
+    proc, who, url, session = local_dashboard("-n", namespace, "--kubeconfig", kubeconfig)
+    try:
+        assert who == user
+        browser.get(f"{url}#token={session}")
+        open_release(browser, url.rstrip("/"), namespace, "local")
+        until(browser, "the paused canary", lambda d: text_of(d, "phase") == "Paused", timeout=10)
+        assert action_buttons(browser) == [], "a reader's own rights: no button"
+        api = SimpleNamespace(api_url=url.rstrip("/"), tls_context=None)
+        status, answer = post(api, namespace, "local", "promote", session)
+        assert status == 403 and f"{user} may not patch" in answer["error"], answer
+
+        # Granted patch, the same session gets the buttons and its promote is the user's own write.
+        role(namespace, "release-operator", [(["modelreleases"], ["get", "patch"])])
+        kubectl("create", "rolebinding", "local-operator", "-n", namespace, "--role=release-operator", f"--user={user}")
+        wait_for(f"{user} may patch releases", lambda: kubectl("auth", "can-i", "patch", "modelreleases.aviary.dev", "-n",
+                                                               namespace, f"--as={user}", check=False).returncode == 0,
+                 timeout=10)
+        browser.refresh()
+        until(browser, "the promote button", lambda d: "promote" in action_buttons(d), timeout=10)
+        browser.find_element(By.CSS_SELECTOR, "#action-buttons button[data-action='promote']").click()
+        until(browser, "the promote accepted", lambda d: "accepted" in text_of(d, "action-result"), timeout=10)
+        assert wait_phase("local", namespace, "Promoted")["stableVersion"] == "2"
+    finally:
+        stopped(proc)
