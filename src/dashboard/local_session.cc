@@ -42,11 +42,7 @@ class SelfAccessReviewer final : public approval::AccessReviewer {
   explicit SelfAccessReviewer(k8s::Client& client) : client_(client) {}
 
   Result<approval::AccessVerdict> review(const approval::Identity&, const approval::ReleaseAccess& access) override {
-    nlohmann::json review = approval::subjectAccessReview(approval::Identity{}, access);
-    review["kind"] = "SelfSubjectAccessReview";
-    review["spec"].erase("user");
-    review["spec"].erase("groups");
-    auto answer = client_.review(kSelfSubjectAccessReviews, review);
+    auto answer = client_.review(kSelfSubjectAccessReviews, selfSubjectAccessReview(access));
     if (!answer) {
       Error error = answer.error();
       error.message = "SelfSubjectAccessReview failed: " + error.message;
@@ -91,6 +87,15 @@ class KubeconfigReleaseStore final : public server::ReleaseStore {
 };
 
 }  // namespace
+
+nlohmann::json selfSubjectAccessReview(const approval::ReleaseAccess& access) {
+  // The release API's review (access_reviewer.h) without a subject: the API server takes the caller's.
+  nlohmann::json review = approval::subjectAccessReview(approval::Identity{}, access);
+  review["kind"] = "SelfSubjectAccessReview";
+  review["spec"].erase("user");
+  review["spec"].erase("groups");
+  return review;
+}
 
 std::string randomSessionToken() {
   unsigned char bytes[32];

@@ -26,6 +26,9 @@ std::string randomSessionToken();
 // Authenticates `sessionToken` (and nothing else) as `identity`.
 approval::TokenReviewerPtr makeSessionTokenReviewer(std::string sessionToken, approval::Identity identity);
 
+// The SelfSubjectAccessReview asking about `access` (pure, for the adapter and its tests).
+nlohmann::json selfSubjectAccessReview(const approval::ReleaseAccess& access);
+
 // SelfSubjectAccessReviews with `client`; the identity handed to review() is not sent (it is the
 // client's own).
 approval::AccessReviewerPtr makeSelfAccessReviewer(k8s::Client& client);
