@@ -9,6 +9,7 @@ import json
 import os
 import re
 import shutil
+import socket
 import subprocess
 import urllib.error
 import urllib.request
@@ -378,3 +379,30 @@ def test_aviary_dashboard_acts_with_the_kubeconfig_users_own_rights(namespace, o
         assert wait_phase("local", namespace, "Promoted")["stableVersion"] == "2"
     finally:
         stopped(proc)
+
+
+def test_aviary_dashboard_says_why_it_cannot_start(namespace, tmp_path):
+    def run(*args, env=None):
+        return subprocess.run([aviary_binary(), "dashboard", *args], capture_output=True, text=True, timeout=30,
+                              env=env)
+    bad = run("--port", "http")
+    assert bad.returncode == 2 and "--port: want 0..65535" in bad.stderr, bad
+    nowhere = tmp_path / "kubeconfig"
+    nowhere.write_text(NO_SERVER_KUBECONFIG)
+    down = run("-n", namespace, "--kubeconfig", str(nowhere))
+    assert down.returncode == 1 and "aviary dashboard:" in down.stderr, down
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        busy = run("-n", namespace, "--port", str(taken.getsockname()[1]))
+    assert busy.returncode == 1 and "cannot listen on 127.0.0.1:" in busy.stderr, busy
+
+
+# A cluster that is not there: nothing listens on port 1.
+NO_SERVER_KUBECONFIG = """apiVersion: v1
+kind: Config
+clusters: [{name: none, cluster: {server: "https://127.0.0.1:1", insecure-skip-tls-verify: true}}]
+users: [{name: none, user: {token: nothing}}]
+contexts: [{name: none, context: {cluster: none, user: none}}]
+current-context: none
+"""

@@ -20,17 +20,18 @@ namespace aviary::cli {
 
 namespace {
 
-constexpr const char* kUsage =
-    "usage: aviary dashboard [--port 3100] [-n NS] [--kubeconfig PATH] [--context NAME]\n"
+std::string usage(const std::string& program) {
+  return "usage: " + program + " dashboard [--port 3100] [-n NS] [--kubeconfig PATH] [--context NAME]\n"
     "  Serves the release dashboard on http://127.0.0.1:PORT/ as your kubeconfig's user and prints the\n"
     "  URL to open (it carries this run's session token). Without -n: the releases of every namespace\n"
     "  you may list (your context's namespace when you may not list across namespaces).\n";
+}
 
 const FlagSpec kFlags[] = {{"--port", "", true},       {"--namespace", "-n", true}, {"--kubeconfig", "", true},
                            {"--context", "", true},    {"--help", "-h", false}};
 
 int usageError(const Invocation& call, const std::string& message) {
-  call.err << call.program << " dashboard: " << message << "\n" << kUsage;
+  call.err << call.program << " dashboard: " << message << "\n" << usage(call.program);
   return kExitUsage;
 }
 
@@ -50,7 +51,7 @@ int dashboardCommand(const Invocation& call) {
   auto line = parseCommandLine(call.args, kFlags);
   if (!line) return usageError(call, line.error().message);
   if (line->on("--help")) {
-    call.out << kUsage;
+    call.out << usage(call.program);
     return kExitOk;
   }
   if (!line->positionals.empty()) return usageError(call, "unexpected argument " + line->positionals.front());
