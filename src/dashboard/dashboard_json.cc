@@ -39,6 +39,10 @@ std::string percentEncode(const std::string& value) {
   return out;
 }
 
+// Links are made only to http(s) servers: a release's author must not be able to plant a javascript:
+// URL in the page of whoever views it (the CSP would refuse to run it; this keeps it out altogether).
+bool webUrl(const std::string& url) { return url.rfind("http://", 0) == 0 || url.rfind("https://", 0) == 0; }
+
 std::string trimSlash(std::string url) {
   while (!url.empty() && url.back() == '/') url.pop_back();
   return url;
@@ -150,7 +154,7 @@ Json gateDetail(const Json& release, const Json& gate, const Json& history, Time
       const Json& prometheus = (*spec)["prometheus"];
       const std::string query = analysis::renderTemplate(prometheus.value("query", ""), queryContext(release, gate, now));
       out["query"] = query;
-      out["queryUrl"] = prometheusGraphUrl(prometheus.value("address", ""), query);
+      if (webUrl(prometheus.value("address", ""))) out["queryUrl"] = prometheusGraphUrl(prometheus.value("address", ""), query);
     }
   }
   return out;
@@ -188,7 +192,7 @@ Json releaseDetail(const Json& release, const Json& history, const std::vector<s
   Json gates = Json::array();
   for (const Json& gate : status.value("gates", Json::array())) gates.push_back(gateDetail(release, gate, history, now));
   Json links = Json::object();
-  if (const std::string mlflow = text(release, "/spec/registry/mlflow/url"); !mlflow.empty()) {
+  if (const std::string mlflow = text(release, "/spec/registry/mlflow/url"); webUrl(mlflow)) {
     const std::string model = text(release, "/spec/model/name");
     links["mlflowModel"] = trimSlash(mlflow) + "/#/models/" + percentEncode(model);
     links["mlflowVersion"] = trimSlash(mlflow) + "/#/models/" + percentEncode(model) + "/versions/" +

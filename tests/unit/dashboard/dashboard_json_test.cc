@@ -68,6 +68,18 @@ TEST(DashboardJsonTest, StatusMeasurementsStandInWhenTheHistoryHasNone) {
   }
 }
 
+TEST(DashboardJsonTest, OnlyHttpServersAreLinked) {
+  json object = cliFixture("canary_analysing.json");
+  object["spec"]["registry"]["mlflow"]["url"] = "javascript:alert(1)//";
+  for (auto& gate : object["spec"]["analysis"]["gates"]) gate["prometheus"]["address"] = "javascript:alert(2)//";
+  const json detail = releaseDetail(object, json::object(), {}, at("2024-05-01T09:12:00Z"));
+  EXPECT_EQ(detail["links"], json::object());
+  for (const auto& gate : detail["gates"]) {
+    EXPECT_FALSE(gate.contains("queryUrl")) << gate.dump();
+    EXPECT_TRUE(gate.contains("query")) << "the query itself is still shown, as text";
+  }
+}
+
 TEST(DashboardJsonTest, PrometheusLinksEncodeTheQuery) {
   EXPECT_EQ(prometheusGraphUrl("http://prom:9090/", "rate(x{a=\"b\"}[1m])"),
             "http://prom:9090/graph?g0.expr=rate%28x%7Ba%3D%22b%22%7D%5B1m%5D%29&g0.tab=0");
