@@ -64,21 +64,21 @@ Json latestGateVerdicts(const Json& status) {
   return gates;
 }
 
+// The pipeline: a canary's steps, or blue-green's fixed stages (both counted by currentStepIndex).
 Json steps(const nlohmann::json& release) {
   Json out = Json::array();
   api::FieldErrors ignored;
   const api::ModelRelease typed = api::decodeModelRelease(release, ignored);
-  if (!typed.spec.strategy.canary) return out;
   const auto& status = typed.status;
   const bool promoted = status.phase == api::Phase::Promoted;
   const bool rolling = !status.canaryVersion.empty();
-  const auto& canarySteps = typed.spec.strategy.canary->steps;
-  for (std::size_t i = 0; i < canarySteps.size(); ++i) {
+  const auto names = cli::stepNames(typed.spec);
+  for (std::size_t i = 0; i < names.size(); ++i) {
     const auto index = static_cast<int32_t>(i);
     std::string state = "todo";
     if (promoted || (rolling && index < status.currentStepIndex)) state = "done";
     if (rolling && index == status.currentStepIndex) state = "current";
-    out.push_back({{"index", index}, {"text", cli::describeStep(canarySteps[i])}, {"state", state}});
+    out.push_back({{"index", index}, {"text", names[i]}, {"state", state}});
   }
   return out;
 }

@@ -181,7 +181,7 @@
     const steps = $("steps");
     steps.textContent = "";
     for (const s of body.steps) steps.appendChild(el("li", { class: s.state, dataset: { state: s.state } }, `${s.index + 1}. ${s.text}`));
-    if (body.steps.length === 0) steps.appendChild(el("li", {}, r.strategy === "blueGreen" ? "blue-green: preview, analysis, switch" : "no steps"));
+    if (body.steps.length === 0) steps.appendChild(el("li", {}, "no steps"));
 
     const routing = body.routing;
     $("routing").textContent = `now: canary ${routing.weight}%` + (routing.mirror ? `, mirror ${routing.mirror}% of stable` : "") +

@@ -59,6 +59,18 @@ TEST(DashboardJsonTest, StepsAreDoneCurrentOrToDo) {
   EXPECT_EQ(detail["steps"][2]["text"], "analysis error-rate");
 }
 
+TEST(DashboardJsonTest, BlueGreenShowsItsStages) {
+  json object = cliFixture("canary_analysing.json");
+  object["spec"]["strategy"] = {{"blueGreen", {{"prePromotionAnalysis", {{"gates", {"error-rate"}}}}}}};
+  object["status"]["currentStepIndex"] = 1;
+  const json detail = releaseDetail(object, json::object(), {}, at("2024-05-01T09:12:00Z"));
+  ASSERT_EQ(detail["steps"].size(), 5u) << detail["steps"].dump();
+  EXPECT_EQ(detail["steps"][0]["state"], "done");
+  EXPECT_EQ(detail["steps"][1]["text"], "pre-promotion analysis error-rate");
+  EXPECT_EQ(detail["steps"][1]["state"], "current");
+  EXPECT_EQ(detail["release"]["strategy"], "blueGreen");
+}
+
 TEST(DashboardJsonTest, StatusMeasurementsStandInWhenTheHistoryHasNone) {
   const json detail = releaseDetail(cliFixture("canary_analysing.json"), json::object(), {}, at("2024-05-01T09:12:00Z"));
   ASSERT_FALSE(detail["gates"].empty());
