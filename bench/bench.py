@@ -22,7 +22,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(ROOT, "e2e"))
 
-from harness import Operator  # noqa: E402  the operator as a process, exactly as the e2e tests run it
+from harness import Operator, free_port  # noqa: E402  the operator as a process, exactly as the e2e tests run it
 from test_canary import http_route, release  # noqa: E402
 
 import api_requests  # noqa: E402
@@ -86,7 +86,9 @@ class Bench:
         self.requests.install()
         self.exporter = gate_exporter.GateExporter(os.environ["AVIARY_PROMETHEUS_TARGETS_DIR"], self.ns)
         self.cleanups.append(self.exporter.close)
-        self.operator = Operator(f"--kubeconfig={kubeconfig}", namespace=self.ns)
+        # --dashboard: the dashboard's feed and history rings (docs/dashboard.md) held for every release.
+        dashboard = [f"--api-addr=127.0.0.1:{free_port()}", "--dashboard"] if self.args.dashboard else []
+        self.operator = Operator(f"--kubeconfig={kubeconfig}", *dashboard, namespace=self.ns)
         self.cleanups.append(self.operator.stop)
 
     def remove_user_files(self, kubeconfig):
@@ -311,6 +313,7 @@ def main():
     parser.add_argument("--idle-seconds", type=int, default=60, help="length of the idle-writes window")
     parser.add_argument("--rollbacks", type=int, default=100, help="at least this many gate-triggered rollbacks")
     parser.add_argument("--keep", action="store_true", help="leave the namespace and its releases")
+    parser.add_argument("--dashboard", action="store_true", help="run the operator with --dashboard (its history rings)")
     args = parser.parse_args()
     if args.releases < 1:
         parser.error("--releases must be at least 1")

@@ -178,6 +178,12 @@ def test_promote_and_abort_need_patch_on_the_release(namespace, api):
     status = wait_phase("scorer", namespace, "RolledBack")
     assert status["stableVersion"] == "2", status
 
+    # retry: the rolled back version the spec still names rolls out again (the dashboard's Retry button).
+    status, answer = post(api, namespace, "scorer", "retry", deployer)
+    assert status == 202 and answer["request"] == "retry", answer
+    status = wait_phase("scorer", namespace, "Paused")
+    assert status["canaryVersion"] == "3" and status["lastHandledRequest"] == answer["requestId"], status
+
 
 def test_an_unknown_release_is_404(namespace, api):
     manager = service_account(namespace, "manager")

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything aviary needs on a fresh Debian machine, idempotently:
 #   1. system packages (compiler toolchain, C++ libraries, Prometheus, openssl, and buildah + mmdebstrap
-#      for hack/build-image.sh, which the installed-operator test runs);
+#      for hack/build-image.sh, which the installed-operator test runs; chromium + chromium-driver for the
+#      dashboard's browser tests, driven by Selenium from PyPI: nothing downloads a browser);
 #   2. the local control plane built from Go modules (hack/build-kube.sh, cached by version);
 #   3. MLflow in a venv under the cache (hack/setup-mlflow.sh).
 # Flags: --packages-only skips 2 and 3.
@@ -15,6 +16,7 @@ packages=(
   libgtest-dev libgmock-dev
   prometheus
   buildah mmdebstrap
+  chromium chromium-driver
 )
 
 missing_packages() {
@@ -34,19 +36,32 @@ install_packages() {
   apt-get update -qq
   # shellcheck disable=SC2086
   apt-get install -y -qq --no-install-recommends $missing >/dev/null
-  # Debian's prometheus package starts a system service on port 9090; the project runs its own.
-  if command -v systemctl >/dev/null && systemctl is-active --quiet prometheus 2>/dev/null; then
-    systemctl stop prometheus || true
-  fi
-  pkill -x prometheus 2>/dev/null || true
+  # Debian's prometheus package starts a system service on port 9090; the project runs its own. Only
+  # when this run installed it: other Prometheus processes (local clusters) are not ours to stop.
+  case " $(echo $missing) " in
+    *" prometheus "*)
+      if command -v systemctl >/dev/null && systemctl is-active --quiet prometheus 2>/dev/null; then
+        systemctl stop prometheus || true
+      fi
+      pkill -x prometheus 2>/dev/null || true
+      ;;
+  esac
 }
 
-# The end-to-end and integration test scripts run on the machine's python3 with pytest.
+# The end-to-end and integration test scripts run on the machine's python3 with pytest; the dashboard's
+# browser tests drive /usr/bin/chromium through Selenium (given /usr/bin/chromedriver, so Selenium
+# Manager never looks for a driver or a browser).
 install_test_tools() {
-  python3 -c 'import pytest' 2>/dev/null && return 0
-  log "installing pytest for the end-to-end tests"
-  python3 -m pip install -q pytest 2>/dev/null || apt-get install -y -qq python3-pytest >/dev/null \
-    || die "could not install pytest"
+  if ! python3 -c 'import pytest' 2>/dev/null; then
+    log "installing pytest for the end-to-end tests"
+    python3 -m pip install -q pytest 2>/dev/null || apt-get install -y -qq python3-pytest >/dev/null \
+      || die "could not install pytest"
+  fi
+  if ! python3 -c 'import selenium' 2>/dev/null; then
+    log "installing selenium for the dashboard's browser tests"
+    python3 -m pip install -q selenium 2>/dev/null || apt-get install -y -qq python3-selenium >/dev/null \
+      || die "could not install selenium"
+  fi
 }
 
 install_packages

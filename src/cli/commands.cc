@@ -15,6 +15,7 @@ constexpr Command kCommands[] = {
     {"reject", "[-n NS] NAME [--comment TEXT]", "reject it (the release rolls back)", rejectCommand},
     {"set-version", "[-n NS] NAME VERSION", "start a rollout of VERSION (for CI)", setVersionCommand},
     {"wait", "[-n NS] NAME [--timeout 30m]", "until promoted (exit 0), failed (1) or timeout (2)", waitCommand},
+    {"dashboard", "[--port 3100] [-n NS]", "the release dashboard on 127.0.0.1, as your kubeconfig's user", dashboardCommand},
     {"lint", "FILE...", "check ModelRelease / ReleaseApproval manifests offline", lintCommand},
     {"operator", "[--kubeconfig PATH] [--namespace NS] [--leader-elect] ...", "run the controller (watch releases, reconcile)", operatorCommand},
     {"version", "", "print the aviary version", versionCommand},

@@ -17,6 +17,8 @@
 
 #include "aviary/api/model_release.h"
 #include "aviary/api/router_kinds.h"
+#include "aviary/dashboard/dashboard.h"
+#include "aviary/dashboard/release_feed.h"
 #include "aviary/k8s/client.h"
 #include "aviary/k8s/kube_client.h"
 #include "aviary/runtime/controller.h"
@@ -127,6 +129,7 @@ class Operator {
       elector_->stop();  // after the drain: the Lease is released only once our writes are done
       election.join();
     }
+    if (dashboardFeed_) dashboardFeed_->close();  // ends the long polls, whose threads stop() joins
     if (releaseApi_) releaseApi_->stop();
     stopInformers();
     server_.stop();
@@ -182,6 +185,10 @@ class Operator {
   void startInformers() {
     releases_ = &addInformer(k8s::resources::kModelReleases, "", [](const nlohmann::json& o) { return runtime::objectKey(o); });
     releases_->addIndex(controller::kRouteIndex, controller::releaseRouteIndex());
+    if (flags_.dashboard) {
+      dashboardFeed_ = std::make_unique<dashboard::ReleaseFeed>(clock_);
+      releases_->addHandler(dashboardFeed_->handler());
+    }
     approvals_ = &addInformer(k8s::resources::kReleaseApprovals, "", [](const nlohmann::json& o) {
       return namespacedKey(o, o.value("/spec/release"_json_pointer, std::string()));
     });
@@ -223,12 +230,25 @@ class Operator {
     if (flags_.apiAddr.empty()) return okStatus();
     std::optional<server::HttpServerTls> tls;
     if (!flags_.apiTlsCert.empty()) tls = server::HttpServerTls{flags_.apiTlsCert, flags_.apiTlsKey};
-    releaseApi_ = std::make_unique<server::ReleaseApiListener>(client_, restConfig_, logger_, flags_.namespace_, tls);
+    // The dashboard's long polls each hold a thread while they wait (dashboard.h).
+    releaseApi_ = std::make_unique<server::ReleaseApiListener>(client_, restConfig_, logger_, flags_.namespace_, tls,
+                                                               flags_.dashboard ? 16 : 4);
+    if (flags_.dashboard) startDashboard();
     Status started = releaseApi_->start(flags_.apiAddr);
     if (started) {
-      logger_.info("release API listening", {{"addr", flags_.apiAddr}, {"port", releaseApi_->port()}, {"tls", tls.has_value()}});
+      logger_.info("release API listening", {{"addr", flags_.apiAddr}, {"port", releaseApi_->port()}, {"tls", tls.has_value()},
+                                             {"dashboard", flags_.dashboard}});
     }
     return started;
+  }
+
+  // The dashboard on the release API's listener: the same TokenReview and SubjectAccessReview path,
+  // reading the releases informer's cache through dashboardFeed_.
+  void startDashboard() {
+    dashboardTokens_ = approval::makeKubeTokenReviewer(client_);
+    dashboardAccess_ = approval::makeKubeAccessReviewer(client_);
+    dashboard_ = std::make_unique<dashboard::Dashboard>(*dashboardTokens_, *dashboardAccess_, *dashboardFeed_, clock_, logger_);
+    dashboard_->install(releaseApi_->server());
   }
 
   // Waits for the caches (so the first reconciles see every object), then starts the workers.
@@ -301,6 +321,11 @@ class Operator {
   telemetry::MetricsRegistry& registry_;
   telemetry::OperatorMetrics& metrics_;
   server::HttpServer server_;
+  // Declared before the listener and the informers, which refer to them, so they go after those.
+  std::unique_ptr<dashboard::ReleaseFeed> dashboardFeed_;
+  approval::TokenReviewerPtr dashboardTokens_;
+  approval::AccessReviewerPtr dashboardAccess_;
+  std::unique_ptr<dashboard::Dashboard> dashboard_;
   std::unique_ptr<server::ReleaseApiListener> releaseApi_;
   std::vector<std::unique_ptr<runtime::Informer>> informers_;
   runtime::Informer* releases_ = nullptr;

@@ -16,11 +16,12 @@ const char* const kOperatorUsage =
     "         [--renew-deadline 10s] [--retry-period 2s] [--health-addr HOST:PORT] [--log-level LEVEL]\n"
     "         [--api-addr HOST:PORT] [--api-tls-cert FILE --api-tls-key FILE]\n"
     "         [--notify-url URL] [--notify-format generic|slack] [--enable-command-gates]\n"
-    "         [--kube-qps 50] [--kube-burst 100]\n";
+    "         [--kube-qps 50] [--kube-burst 100]\n"
+    "         [--dashboard]\n";
 
 namespace {
 
-constexpr const char* kSwitches[] = {"--leader-elect", "--enable-command-gates"};
+constexpr const char* kSwitches[] = {"--leader-elect", "--enable-command-gates", "--dashboard"};
 constexpr const char* kValueFlags[] = {
     "--kubeconfig",   "--namespace",  "--workers",       "--leader-election-namespace", "--leader-election-id",
     "--lease-duration", "--renew-deadline", "--retry-period", "--health-addr", "--log-level",
@@ -103,6 +104,7 @@ Result<OperatorFlags> parseOperatorFlags(const std::vector<std::string>& args) {
   OperatorFlags flags;
   flags.leaderElect = line->on("--leader-elect");
   flags.commandGates = line->on("--enable-command-gates");
+  flags.dashboard = line->on("--dashboard");
   for (const auto& [name, value] : line->values) {
     if (auto set = setValue(flags, name, value); !set) return set.error();
   }
@@ -111,6 +113,7 @@ Result<OperatorFlags> parseOperatorFlags(const std::vector<std::string>& args) {
   }
   if (flags.apiTlsCert.empty() != flags.apiTlsKey.empty()) return bad("--api-tls-cert and --api-tls-key go together");
   if (!flags.apiTlsCert.empty() && flags.apiAddr.empty()) return bad("--api-tls-cert needs --api-addr");
+  if (flags.dashboard && flags.apiAddr.empty()) return bad("--dashboard needs --api-addr (it is served there)");
   if (!(flags.retryPeriod < flags.renewDeadline && flags.renewDeadline < flags.leaseDuration)) {
     return bad("want --retry-period < --renew-deadline < --lease-duration");
   }

@@ -32,11 +32,13 @@ struct OperatorFlags {
   api::NotificationFormat notifyFormat = api::NotificationFormat::Generic;
   double kubeQps = 50;  // the client-side rate limit to the API server; 0 = none
   int kubeBurst = 100;
+  bool dashboard = false;  // --dashboard: the release dashboard on the --api-addr listener (docs/dashboard.md)
 };
 
 extern const char* const kOperatorUsage;
 
-// Accepts "--flag value" and "--flag=value"; --leader-elect and --enable-command-gates alone mean true.
+// Accepts "--flag value" and "--flag=value"; --leader-elect, --enable-command-gates and --dashboard alone
+// mean true.
 // Without --leader-election-namespace the Lease lives in $POD_NAMESPACE, else --namespace, else default.
 // Errors: InvalidSpec naming the flag.
 Result<OperatorFlags> parseOperatorFlags(const std::vector<std::string>& args);

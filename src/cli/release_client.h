@@ -37,6 +37,8 @@ class ReleaseClient {
   static Result<std::unique_ptr<ReleaseClient>> connect(const Connection& connection);
 
   const std::string& namespace_() const { return namespaceName_; }
+  // The API client itself, for callers that need more than a release (`aviary dashboard`'s informer).
+  k8s::Client& client() { return *client_; }
 
   Result<Json> get(const std::string& release);
   // A JSON merge patch of the release (metadata and spec; never status).

@@ -35,23 +35,6 @@ std::string gateList(const std::optional<api::AnalysisStep>& analysis) {
   return analysis && !analysis->gates.empty() ? joined(analysis->gates) : "(no gates)";
 }
 
-// The steps as the user wrote them; for blue-green, the fixed stages status.currentStepIndex counts.
-std::vector<std::string> stepNames(const api::ModelReleaseSpec& spec) {
-  std::vector<std::string> names;
-  if (spec.strategy.canary) {
-    for (const auto& step : spec.strategy.canary->steps) names.push_back(describeStep(step));
-  } else if (spec.strategy.blueGreen) {
-    const auto& bg = *spec.strategy.blueGreen;
-    names = {"preview up",
-             "pre-promotion analysis " + gateList(bg.prePromotionAnalysis),
-             bg.autoPromote ? "promote automatically after " + std::to_string(bg.autoPromotionSeconds.value_or(0)) + "s"
-                            : "promote (waits for `promote`)",
-             "scale up preview, switch traffic",
-             "post-promotion analysis " + gateList(bg.postPromotionAnalysis)};
-  }
-  return names;
-}
-
 bool rolloutActive(const api::ModelReleaseStatus& status) {
   return !status.canaryVersion.empty() &&
          (status.phase == Phase::Progressing || status.phase == Phase::Paused || status.phase == Phase::AwaitingApproval);
@@ -156,6 +139,22 @@ void renderHistory(std::ostream& out, const api::ModelReleaseStatus& status) {
 }
 
 }  // namespace
+
+std::vector<std::string> stepNames(const api::ModelReleaseSpec& spec) {
+  std::vector<std::string> names;
+  if (spec.strategy.canary) {
+    for (const auto& step : spec.strategy.canary->steps) names.push_back(describeStep(step));
+  } else if (spec.strategy.blueGreen) {
+    const auto& bg = *spec.strategy.blueGreen;
+    names = {"preview up",
+             "pre-promotion analysis " + gateList(bg.prePromotionAnalysis),
+             bg.autoPromote ? "promote automatically after " + std::to_string(bg.autoPromotionSeconds.value_or(0)) + "s"
+                            : "promote (waits for `promote`)",
+             "scale up preview, switch traffic",
+             "post-promotion analysis " + gateList(bg.postPromotionAnalysis)};
+  }
+  return names;
+}
 
 namespace {
 

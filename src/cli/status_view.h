@@ -28,6 +28,10 @@ std::vector<std::string> gateLines(const api::ModelRelease& release);
 // "[#####---------------]": filled in proportion to done/total (clamped).
 std::string progressBar(int done, int total, int width);
 
+// The steps as the user wrote them (describeStep); for blue-green, the fixed stages
+// status.currentStepIndex counts ("preview up", "pre-promotion analysis …", …).
+std::vector<std::string> stepNames(const api::ModelReleaseSpec& spec);
+
 // "setWeight 25", "pause 5s", "pause (until promoted)", "analysis error-rate, latency",
 // "approval by release-managers, alice".
 std::string describeStep(const api::CanaryStep& step);

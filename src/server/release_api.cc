@@ -7,6 +7,7 @@
 #include "aviary/approval/approval_object.h"
 
 #include "server/api_answers.h"
+#include "server/caller_identity.h"
 
 namespace aviary::server {
 
@@ -25,13 +26,15 @@ const ActionInfo& infoOf(ReleaseAction action) {
   static const ActionInfo kReject{"reject", "approve", {"comment"}};
   static const ActionInfo kPromote{"promote", "patch", {"full"}};
   static const ActionInfo kAbort{"abort", "patch", {}};
+  static const ActionInfo kRetry{"retry", "patch", {}};
   switch (action) {
     case ReleaseAction::Approve: return kApprove;
     case ReleaseAction::Reject: return kReject;
     case ReleaseAction::Promote: return kPromote;
-    case ReleaseAction::Abort: break;
+    case ReleaseAction::Abort: return kAbort;
+    case ReleaseAction::Retry: break;
   }
-  return kAbort;
+  return kRetry;
 }
 
 // What a body may ask beyond the action itself.
@@ -82,7 +85,8 @@ ReleaseApi::ReleaseApi(approval::TokenReviewer& tokens, approval::AccessReviewer
       namespace_(std::move(namespace_)) {}
 
 void ReleaseApi::install(HttpServer& server) {
-  for (auto action : {ReleaseAction::Approve, ReleaseAction::Reject, ReleaseAction::Promote, ReleaseAction::Abort}) {
+  for (auto action : {ReleaseAction::Approve, ReleaseAction::Reject, ReleaseAction::Promote, ReleaseAction::Abort,
+                      ReleaseAction::Retry}) {
     server.addRoute("POST", std::string("/api/v1/namespaces/{namespace}/modelreleases/{name}/") + infoOf(action).path,
                     [this, action](const HttpRequest& request) { return handle(action, request); });
   }
@@ -104,14 +108,10 @@ HttpResponse ReleaseApi::handle(ReleaseAction action, const HttpRequest& request
 
 HttpResponse ReleaseApi::respond(Call& call, const HttpRequest& request) {
   const ActionInfo& info = infoOf(call.action);
-  auto token = answers::bearerToken(request);
-  if (!token) return answers::unauthorized("missing bearer token: send \"Authorization: Bearer <token>\"");
-  auto verdict = tokens_.authenticate(*token);
-  if (!verdict) return answers::unavailable("cannot authenticate the caller", verdict.error());
-  if (!verdict->authenticated) {
-    return answers::unauthorized("invalid bearer token" + (verdict->reason.empty() ? "" : ": " + verdict->reason));
-  }
-  const approval::Identity& who = verdict->identity;
+  auto authenticated = authenticateCaller(tokens_, request);
+  if (auto* refused = std::get_if<HttpResponse>(&authenticated)) return *refused;
+  const Caller& caller = std::get<Caller>(authenticated);
+  const approval::Identity& who = caller.identity;
   call.user = who.username;
 
   auto body = readBody(call.action, request.body);
@@ -129,11 +129,12 @@ HttpResponse ReleaseApi::respond(Call& call, const HttpRequest& request) {
   }
   switch (call.action) {
     case ReleaseAction::Approve:
-    case ReleaseAction::Reject: return decide(call, who, *token, body->comment);
+    case ReleaseAction::Reject: return decide(call, who, caller.token, body->comment);
     case ReleaseAction::Promote:
-    case ReleaseAction::Abort: break;
+    case ReleaseAction::Abort:
+    case ReleaseAction::Retry: break;
   }
-  return submitRequest(call, *token, body->full);
+  return submitRequest(call, caller.token, body->full);
 }
 
 HttpResponse ReleaseApi::decide(const Call& call, const approval::Identity& who, const std::string& token,
@@ -168,7 +169,10 @@ HttpResponse ReleaseApi::decide(const Call& call, const approval::Identity& who,
 }
 
 HttpResponse ReleaseApi::submitRequest(const Call& call, const std::string& token, bool full) {
-  const std::string kind = call.action == ReleaseAction::Abort ? "abort" : full ? "promote-full" : "promote";
+  const std::string kind = call.action == ReleaseAction::Abort   ? "abort"
+                           : call.action == ReleaseAction::Retry ? "retry"
+                           : full                                ? "promote-full"
+                                                                 : "promote";
   const std::string id = requestIds_();
   if (Status patched = store_.patchRelease(token, call.namespace_, call.name, requestPatch(kind, id)); !patched) {
     return answers::relay(patched.error());

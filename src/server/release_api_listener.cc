@@ -6,11 +6,11 @@ namespace aviary::server {
 
 namespace {
 
-HttpServerOptions apiServerOptions(std::optional<HttpServerTls> tls) {
+HttpServerOptions apiServerOptions(std::optional<HttpServerTls> tls, std::size_t threads) {
   HttpServerOptions options;
   options.tls = std::move(tls);
   // Each request waits on two reviews and a write to the API server.
-  options.threads = 4;
+  options.threads = threads;
   options.maxConnections = 64;
   options.maxBodyBytes = 64 * 1024;  // a comment is at most 4 KiB (the CRD's limit)
   return options;
@@ -21,12 +21,12 @@ HttpServerOptions apiServerOptions(std::optional<HttpServerTls> tls) {
 class ReleaseApiListener::Impl {
  public:
   Impl(k8s::Client& operatorClient, k8s::RestConfig operatorConfig, runtime::Logger& logger, std::string namespace_,
-       std::optional<HttpServerTls> tls)
+       std::optional<HttpServerTls> tls, std::size_t threads)
       : tokens_(approval::makeKubeTokenReviewer(operatorClient)),
         access_(approval::makeKubeAccessReviewer(operatorClient)),
         store_(makeKubeReleaseStore(operatorClient, std::move(operatorConfig))),
         api_(*tokens_, *access_, *store_, logger, randomRequestIds(), std::move(namespace_)),
-        server_(apiServerOptions(std::move(tls))) {
+        server_(apiServerOptions(std::move(tls), threads)) {
     api_.install(server_);
   }
 
@@ -39,9 +39,9 @@ class ReleaseApiListener::Impl {
 
 ReleaseApiListener::ReleaseApiListener(k8s::Client& operatorClient, k8s::RestConfig operatorConfig,
                                        runtime::Logger& logger, std::string namespace_,
-                                       std::optional<HttpServerTls> tls)
+                                       std::optional<HttpServerTls> tls, std::size_t threads)
     : impl_(std::make_unique<Impl>(operatorClient, std::move(operatorConfig), logger, std::move(namespace_),
-                                   std::move(tls))) {}
+                                   std::move(tls), threads)) {}
 
 ReleaseApiListener::~ReleaseApiListener() { stop(); }
 
@@ -50,5 +50,7 @@ Status ReleaseApiListener::start(const std::string& address) { return impl_->ser
 void ReleaseApiListener::stop() { impl_->server_.stop(); }
 
 int ReleaseApiListener::port() const { return impl_->server_.port(); }
+
+HttpServer& ReleaseApiListener::server() { return impl_->server_; }
 
 }  // namespace aviary::server

@@ -4,10 +4,11 @@
 //   POST /api/v1/namespaces/{ns}/modelreleases/{name}/reject    body {"comment": "..."}, optional
 //   POST /api/v1/namespaces/{ns}/modelreleases/{name}/promote   body {"full": true}, optional
 //   POST /api/v1/namespaces/{ns}/modelreleases/{name}/abort
+//   POST /api/v1/namespaces/{ns}/modelreleases/{name}/retry    (a rolled back release, same version)
 // Every request goes the same way, each step with its own answer:
 //   1. authentication: the Authorization: Bearer token through a TokenReview      → 401
 //   2. authorization: a SubjectAccessReview for that user and groups: verb `approve` on the release
-//      for approve/reject, `patch` for promote/abort                              → 403
+//      for approve/reject, `patch` for promote/abort/retry                             → 403
 //   3. the release must exist (and be in the operator's namespace when it has one)  → 404;
 //      approve/reject: it must be waiting at an approval step                      → 409,
 //      whose users/groups admit the caller                                          → 403
@@ -31,7 +32,7 @@
 
 namespace aviary::server {
 
-enum class ReleaseAction { Approve, Reject, Promote, Abort };
+enum class ReleaseAction { Approve, Reject, Promote, Abort, Retry };
 
 // Unique ids for the aviary.dev/request-id annotation (the planner acts once per id).
 using RequestIdSource = std::function<std::string()>;
@@ -44,7 +45,7 @@ class ReleaseApi {
   ReleaseApi(approval::TokenReviewer& tokens, approval::AccessReviewer& access, ReleaseStore& store,
              runtime::Logger& logger, RequestIdSource requestIds, std::string namespace_);
 
-  // Adds the four POST routes to `server`.
+  // Adds the five POST routes to `server`.
   void install(HttpServer& server);
   // One request to the route of `action` (pathParams "namespace" and "name" filled in).
   HttpResponse handle(ReleaseAction action, const HttpRequest& request);

@@ -23,8 +23,9 @@ namespace aviary::server {
 class ReleaseApiListener {
  public:
   // namespace_: the one namespace the operator reconciles, "" for all. tls: unset for plain HTTP.
+  // threads: the server's worker threads (more when the dashboard's long polls share them).
   ReleaseApiListener(k8s::Client& operatorClient, k8s::RestConfig operatorConfig, runtime::Logger& logger,
-                     std::string namespace_, std::optional<HttpServerTls> tls = std::nullopt);
+                     std::string namespace_, std::optional<HttpServerTls> tls = std::nullopt, std::size_t threads = 4);
   ~ReleaseApiListener();  // stops
 
   // Binds "host:port" (see HttpServer::start for the forms and errors; InvalidSpec too for a certificate
@@ -32,6 +33,8 @@ class ReleaseApiListener {
   Status start(const std::string& address);
   void stop();
   int port() const;
+  // The server the API's routes are on, for more routes on the same listener (the dashboard's).
+  HttpServer& server();
 
  private:
   class Impl;

@@ -129,6 +129,8 @@ def check_rendering_rules(helm):
     for port, message in (("8080", "is healthAddr's port"), ("70000", "must be a port number"), ("http", "must be a port number")):
         code, out, err = run([helm, "template", RELEASE, CHART, "--set", "api.enabled=true", "--set", "api.port=" + port])
         check(code != 0 and message in err, "api.port=%s is refused (%s)" % (port, message), out + err)
+    code, out, err = run([helm, "template", RELEASE, CHART, "--set", "dashboard.enabled=true"])
+    check(code != 0 and "dashboard.enabled needs api.enabled" in err, "dashboard.enabled without the API is refused", out + err)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -251,6 +253,9 @@ def check_api_and_client_values(helm):
     container, pod, services = operator_objects(helm, "--set", "api.enabled=true", "--set", "healthAddr=[::]:8080")
     check(container.get("args", [])[-2:] == ["--api-addr", "[::]:8443"], "the API listens on healthAddr's host",
           json.dumps(container.get("args")))
+    container, pod, services = operator_objects(helm, "--set", "api.enabled=true", "--set", "dashboard.enabled=true")
+    check(container.get("args") == default_container["args"] + ["--api-addr", "0.0.0.0:8443", "--dashboard"],
+          "dashboard.enabled adds --dashboard after the API's flags", json.dumps(container.get("args")))
 
 
 def kubectl(*args):

@@ -60,5 +60,13 @@ TEST(OperatorFlags, BadValuesNameTheFlagAndWhatItWants) {
   EXPECT_EQ(errorOf({"--api-tls-cert", "c.pem", "--api-tls-key", "k.pem"}), "--api-tls-cert needs --api-addr");
 }
 
+TEST(OperatorFlags, TheDashboardIsServedOnTheApiListener) {
+  EXPECT_EQ(errorOf({"--dashboard"}), "--dashboard needs --api-addr (it is served there)");
+  auto flags = parseOperatorFlags({"--api-addr", ":8443", "--dashboard"});
+  ASSERT_TRUE(flags) << flags.error().message;
+  EXPECT_TRUE(flags->dashboard);
+  EXPECT_FALSE(parseOperatorFlags({})->dashboard);
+}
+
 }  // namespace
 }  // namespace aviary::cli

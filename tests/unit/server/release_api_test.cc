@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "unit/approval/awaiting_approval.h"
+#include "unit/server/fake_reviewers.h"
 #include "unit/server/test_client.h"
 
 namespace aviary::server {
@@ -17,36 +18,8 @@ namespace {
 
 using nlohmann::json;
 
-class FakeTokens final : public approval::TokenReviewer {
- public:
-  std::map<std::string, approval::Identity> users;  // token → identity
-  std::optional<Error> outage;
-  std::vector<std::string> seen;
-
-  Result<approval::TokenVerdict> authenticate(const std::string& token) override {
-    seen.push_back(token);
-    if (outage) return *outage;
-    auto it = users.find(token);
-    if (it == users.end()) return approval::TokenVerdict{false, {}, "token has expired"};
-    return approval::TokenVerdict{true, it->second, ""};
-  }
-};
-
-class FakeAccess final : public approval::AccessReviewer {
- public:
-  std::set<std::string> grants;  // "user verb namespace/release"
-  std::optional<Error> outage;
-  std::vector<approval::ReleaseAccess> asked;
-
-  Result<approval::AccessVerdict> review(const approval::Identity& who, const approval::ReleaseAccess& access) override {
-    asked.push_back(access);
-    if (outage) return *outage;
-    if (grants.count(who.username + " " + access.verb + " " + access.namespace_ + "/" + access.release)) {
-      return approval::AccessVerdict{true, ""};
-    }
-    return approval::AccessVerdict{false, "no RBAC policy matched"};
-  }
-};
+using testing::FakeAccess;
+using testing::FakeTokens;
 
 class FakeStore final : public ReleaseStore {
  public:
@@ -154,7 +127,8 @@ TEST_F(ReleaseApiTest, PromoteAndAbortWriteTheRequestAnnotationsAsTheCaller) {
     const char* request;
   };
   for (const Case& c : {Case{ReleaseAction::Promote, "", "promote"}, Case{ReleaseAction::Promote, R"({"full": true})", "promote-full"},
-                        Case{ReleaseAction::Promote, R"({"full": false})", "promote"}, Case{ReleaseAction::Abort, "{}", "abort"}}) {
+                        Case{ReleaseAction::Promote, R"({"full": false})", "promote"}, Case{ReleaseAction::Abort, "{}", "abort"},
+                        Case{ReleaseAction::Retry, "", "retry"}}) {
     store_.patches.clear();
     auto response = call(c.action, "alice-token", c.body);
     ASSERT_EQ(response.status, 202) << c.request << ": " << response.body;
