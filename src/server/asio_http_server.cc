@@ -182,8 +182,11 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
     std::string head(asio::buffers_begin(buffer_.data()), asio::buffers_begin(buffer_.data()) + headBytes - 4);
     buffer_.consume(headBytes);
 
-    Result<http::RequestHead> parsed = http::parseRequestHead(head);
-    if (!parsed) return finish(HttpResponse::jsonError(400, parsed.error().message), false);
+    Result<http::RequestHead> parsed = http::parseRequestHead(head, options_.maxHeaderCount);
+    if (!parsed) {
+      const int status = parsed.error().httpStatus ? parsed.error().httpStatus : 400;
+      return finish(HttpResponse::jsonError(status, parsed.error().message), false);
+    }
     keepAlive_ = http::wantsKeepAlive(*parsed);
     Result<std::size_t> length = http::contentLength(*parsed);
     if (!length) {
