@@ -60,8 +60,16 @@ class FaultProxy:
         with self.lock:
             self.fault, self.options = fault, options
         if fault == "cut":
-            for conn in list(self.open):
-                self._cut_later(conn, options.get("after", 0.5))
+            self.cut_open(options.get("after", 0.5))
+
+    def cut_open(self, after=0.0):
+        """Cuts every connection open now (a watch stream truncated, a request lost mid-flight)."""
+        conns = list(self.open)
+        with self.lock:
+            if conns:
+                self.fired["cut"] = self.fired.get("cut", 0) + len(conns)
+        for conn in conns:
+            self._cut_later(conn, after)
 
     def clear(self):
         self.set(None)
