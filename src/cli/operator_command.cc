@@ -24,6 +24,7 @@
 #include "aviary/runtime/log.h"
 #include "aviary/runtime/signals.h"
 #include "aviary/runtime/work_queue.h"
+#include "aviary/runtime/fenced_client.h"
 #include "aviary/server/health_endpoints.h"
 #include "cli/egress_setup.h"
 #include "aviary/server/http_server.h"
@@ -240,12 +241,24 @@ class Operator {
     std::lock_guard lock(controllerMutex_);
     if (signals_.requested() || controller_) return;
     logger_.info("caches synced, starting workers", {{"workers", flags_.workers}});
-    stack_ = std::make_unique<ReleaseStack>(client_, ReleaseInformers{*releases_, *approvals_, *deployments_, *services_, routes_},
+    stack_ = std::make_unique<ReleaseStack>(writer(), ReleaseInformers{*releases_, *approvals_, *deployments_, *services_, routes_},
                                             clock_, logger_, metrics_, registry_, notifierOptions(),
                                             analysis::ProviderOptions{flags_.commandGates, &egress_});
     controller_ = std::make_unique<runtime::Controller>(queue_, stack_->reconciler(), logger_,
                                                          runtime::ControllerOptions{"modelrelease", flags_.workers});
     controller_->start();
+  }
+
+  // The client the reconcile writes through: with leader election, fenced by the Lease (I5 in
+  // docs/guarantees.md), so a replica resumed after a pause past its lease writes nothing.
+  k8s::Client& writer() {
+    if (!flags_.leaderElect) return client_;
+    if (!fenced_) {
+      fenced_ = std::make_unique<runtime::FencedClient>(
+          client_, [this] { return elector_ && elector_->holdsLease(); },
+          "this replica's Lease was not renewed within --renew-deadline: it may no longer lead");
+    }
+    return *fenced_;
   }
 
   void stopReconciling() {
@@ -312,6 +325,7 @@ class Operator {
   std::unique_ptr<ReleaseStack> stack_;
   std::unique_ptr<runtime::Controller> controller_;
   std::unique_ptr<runtime::LeaderElector> elector_;
+  std::unique_ptr<runtime::FencedClient> fenced_;
   std::atomic<bool> lostLeadership_{false};
 };
 
