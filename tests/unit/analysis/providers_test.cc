@@ -32,6 +32,12 @@ TEST(SelectMetric, ErrorsNameThePath) {
   EXPECT_EQ(selectMetric(R"({"a":[1,"b"]})", "$.a").error().code, ErrorCode::BadRequest);
 }
 
+TEST(SelectMetric, AHugeIndexIsOutOfRangeNotAnException) {
+  auto value = selectMetric(R"({"m":[1]})", "$['m'][08888888888888888888888888888888888]");
+  ASSERT_TRUE(value.ok());
+  EXPECT_TRUE(std::holds_alternative<NoData>(*value));
+}
+
 api::Gate commandGate(std::vector<std::string> argv, std::string timeout = "5s") {
   api::Gate g;
   g.name = "cmd";
