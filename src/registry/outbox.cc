@@ -6,6 +6,20 @@ namespace aviary::registry {
 
 namespace {
 
+// A record's last write: tag aviary.record.<event> = its key. Found on the version, it says the record
+// was applied in full before and only its acknowledgement was lost (the operator restarted, or the
+// status write that removes it from the outbox failed), so it is not written again: the registry sees
+// each record once (docs/guarantees.md, I3).
+std::string markerTag(const api::RegistryRecord& record) { return "aviary.record." + record.event; }
+
+bool alreadyWritten(const api::RegistryRecord& record, const std::string& model, ModelRegistry& registry) {
+  if (record.key.empty() || record.event.empty()) return false;
+  auto info = registry.getModelVersion(model, record.version);
+  if (!info.ok()) return false;  // cannot tell: write it (every write is idempotent)
+  auto marker = info->tags.find(markerTag(record));
+  return marker != info->tags.end() && marker->second == record.key;
+}
+
 Status write(const api::RegistryRecord& record, const std::string& model, ModelRegistry& registry) {
   if (!record.tags.empty()) {
     auto s = registry.setVersionTags(model, record.version, record.tags);
@@ -15,8 +29,12 @@ Status write(const api::RegistryRecord& record, const std::string& model, ModelR
     auto s = registry.deleteAlias(model, record.removeAlias);
     if (!s.ok()) return s;
   }
-  if (!record.alias.empty()) return registry.setAlias(model, record.alias, record.version);
-  return okStatus();
+  if (!record.alias.empty()) {
+    auto s = registry.setAlias(model, record.alias, record.version);
+    if (!s.ok()) return s;
+  }
+  if (record.key.empty() || record.event.empty()) return okStatus();
+  return registry.setVersionTags(model, record.version, {{markerTag(record), record.key}});
 }
 
 }  // namespace
@@ -36,7 +54,7 @@ DrainResult drainOutbox(std::vector<api::RegistryRecord>& outbox, const std::str
       result.retryAt = due;
       break;
     }
-    auto written = write(record, model, registry);
+    auto written = alreadyWritten(record, model, registry) ? okStatus() : write(record, model, registry);
     if (!written.ok()) {
       ++record.attempts;
       record.lastError = written.error().message;

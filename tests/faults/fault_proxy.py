@@ -36,8 +36,13 @@ MALFORMED_BODIES = [
 
 
 class FaultProxy:
-    def __init__(self, target_port, target_host="127.0.0.1"):
+    def __init__(self, target_port, target_host="127.0.0.1", record=False):
+        """record: read each forwarded connection's first HTTP request and keep it in .forwarded
+        (method, path, body) before forwarding it: what reached the backend (plain HTTP backends whose
+        clients open a connection per request, as the operator's MLflow client does)."""
         self.target = (target_host, target_port)
+        self.record = record
+        self.forwarded = []
         self.lock = threading.Lock()
         self.fault = None
         self.options = {}
@@ -178,10 +183,20 @@ class FaultProxy:
             return self._answer(client, 200, body)
         if fault == "latency":
             time.sleep(options.get("delay", 1.0))
+        first = self._read_request(client) if self.record else b""
         try:
             upstream = socket.create_connection(self.target, timeout=5)
+            if first:
+                upstream.sendall(first)
         except OSError:
             return self._rst(client)
+        if first:
+            head, _, body = first.partition(b"\r\n\r\n")
+            parts = head.split(b"\r\n", 1)[0].split(b" ")
+            with self.lock:
+                self.forwarded.append((parts[0].decode(errors="replace"),
+                                       parts[1].decode(errors="replace") if len(parts) > 1 else "",
+                                       body.decode(errors="replace")))
         self.open.add(client)
         if fault == "cut":
             self._cut_later(client, options.get("after", 0.5))

@@ -11,8 +11,13 @@ using namespace std::chrono_literals;
 
 class MemoryRegistry : public ModelRegistry {
  public:
-  Result<ModelVersionInfo> getModelVersion(const std::string&, const std::string&) override {
-    return makeError(ErrorCode::NotFound, "unused");
+  Result<ModelVersionInfo> getModelVersion(const std::string& model, const std::string& version) override {
+    if (down) return makeError(ErrorCode::Unavailable, "connection refused");
+    ModelVersionInfo info;
+    info.name = model;
+    info.version = version;
+    if (auto it = tags.find(version); it != tags.end()) info.tags = it->second;
+    return info;
   }
   Status setVersionTags(const std::string&, const std::string& version, const std::map<std::string, std::string>& t) override {
     if (down) return makeError(ErrorCode::Unavailable, "connection refused");
@@ -40,7 +45,8 @@ class MemoryRegistry : public ModelRegistry {
 
 api::RegistryRecord record(std::string key, std::string version, std::string alias = "", std::string remove = "") {
   api::RegistryRecord r;
-  r.key = key;
+  r.key = "uid/1/" + key;
+  r.event = key;
   r.version = version;
   r.tags = {{"aviary.outcome", key}};
   r.alias = alias;
@@ -58,6 +64,26 @@ TEST(Outbox, WritesInOrderAndEmpties) {
   EXPECT_EQ(registry.aliases, (std::map<std::string, std::string>{{"champion", "7"}}));
   EXPECT_EQ(registry.tags["7"]["aviary.outcome"], "promoted");
   EXPECT_FALSE(r.retryAt);
+}
+
+TEST(Outbox, ARecordWrittenBeforeButNotAcknowledgedIsNotWrittenAgain) {
+  MemoryRegistry registry;
+  ManualClock clock;
+  std::vector<api::RegistryRecord> outbox{record("promoted", "7", "champion", "challenger")};
+  std::vector<api::RegistryRecord> copy = outbox;  // the outbox as persisted before the drain
+  ASSERT_EQ(drainOutbox(outbox, "fraud", registry, clock.now()).acknowledged.size(), 1u);
+  EXPECT_EQ(registry.tags["7"]["aviary.record.promoted"], "uid/1/promoted") << "the marker, written last";
+  const int writes = registry.writes;
+  // The status write removing it was lost (or the operator restarted): the same record comes again.
+  auto again = drainOutbox(copy, "fraud", registry, clock.now());
+  EXPECT_EQ(again.acknowledged.size(), 1u);
+  EXPECT_TRUE(copy.empty());
+  EXPECT_EQ(registry.writes, writes) << "acknowledged without writing again";
+  // Another record of the same event (a later rollout of the same version) is written.
+  std::vector<api::RegistryRecord> later{record("promoted", "7", "champion")};
+  later[0].key = "uid/2/promoted";
+  drainOutbox(later, "fraud", registry, clock.now());
+  EXPECT_GT(registry.writes, writes);
 }
 
 TEST(Outbox, OutageKeepsEveryRecordAndBacksOff) {
