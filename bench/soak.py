@@ -126,6 +126,8 @@ class Soak:
                 if not self.stop.is_set():
                     self.begin(name)
             elif outcome in ("promote", "abort") and s.get("canaryVersion") == str(v) and time.monotonic() - started > 4:
+                if outcome == "promote":
+                    self.watcher.promoted_by_request.add((self.namespace, name, str(v)))
                 self.request(name, outcome)
                 self.plan[name] = (v, outcome + "-sent", started)
 

@@ -12,10 +12,15 @@ namespace {
 // each record once (docs/guarantees.md, I3).
 std::string markerTag(const api::RegistryRecord& record) { return "aviary.record." + record.event; }
 
-bool alreadyWritten(const api::RegistryRecord& record, const std::string& model, ModelRegistry& registry) {
+// An error reading the version fails the attempt like a failed write would (the registry is the same):
+// writing blind could deliver the record twice.
+Result<bool> alreadyWritten(const api::RegistryRecord& record, const std::string& model, ModelRegistry& registry) {
   if (record.key.empty() || record.event.empty()) return false;
   auto info = registry.getModelVersion(model, record.version);
-  if (!info.ok()) return false;  // cannot tell: write it (every write is idempotent)
+  if (!info.ok()) {
+    if (info.error().code == ErrorCode::NotFound) return false;  // the write will say what is wrong
+    return info.error();
+  }
   auto marker = info->tags.find(markerTag(record));
   return marker != info->tags.end() && marker->second == record.key;
 }
@@ -54,7 +59,8 @@ DrainResult drainOutbox(std::vector<api::RegistryRecord>& outbox, const std::str
       result.retryAt = due;
       break;
     }
-    auto written = alreadyWritten(record, model, registry) ? okStatus() : write(record, model, registry);
+    auto done = alreadyWritten(record, model, registry);
+    Status written = !done.ok() ? Status(done.error()) : *done ? okStatus() : write(record, model, registry);
     if (!written.ok()) {
       ++record.attempts;
       record.lastError = written.error().message;

@@ -23,10 +23,14 @@ def route_backends(namespace, route):
 
 class Watcher:
     """Observes ModelReleases (by namespace) and collects I1 evidence: failed[(ns, name)] = versions whose
-    gate verdict was Fail or Error while they were the canary."""
+    gate ended as Fail (failures past failure_limit) or Error (consecutive errors past error_limit)
+    while they were the canary. A single Fail or Error measurement within those limits is not the end of
+    the gate (its verdict shows the last measurement while it runs). Defaults: the CRD's."""
 
-    def __init__(self):
+    def __init__(self, failure_limit=0, error_limit=4):
+        self.failure_limit, self.error_limit = failure_limit, error_limit
         self.failed = {}
+        self.promoted_by_request = set()  # (ns, name, version): a user's promote moves past any gate
         self.violations = []
         self.observations = 0
 
@@ -42,10 +46,12 @@ class Watcher:
         key = (namespace, release["metadata"]["name"])
         s = release.get("status") or {}
         canary = s.get("canaryVersion")
-        if canary and any(g.get("verdict") in ("Fail", "Error") for g in s.get("gates", [])):
+        ended = lambda g: ((g.get("verdict") == "Fail" and g.get("failures", 0) > self.failure_limit)  # noqa: E731
+                           or (g.get("verdict") == "Error" and g.get("consecutiveErrors", 0) > self.error_limit))
+        if canary and any(ended(g) for g in s.get("gates", [])):
             self.failed.setdefault(key, set()).add(canary)
         stable = s.get("stableVersion")
-        if stable and stable in self.failed.get(key, set()):
+        if stable and stable in self.failed.get(key, set()) and (*key, stable) not in self.promoted_by_request:
             v = f"I1 {key[0]}/{key[1]}: version {stable} became stable after its gate failed"
             if v not in self.violations:
                 self.violations.append(v)

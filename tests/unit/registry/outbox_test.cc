@@ -79,6 +79,14 @@ TEST(Outbox, ARecordWrittenBeforeButNotAcknowledgedIsNotWrittenAgain) {
   EXPECT_EQ(again.acknowledged.size(), 1u);
   EXPECT_TRUE(copy.empty());
   EXPECT_EQ(registry.writes, writes) << "acknowledged without writing again";
+  // A registry that cannot be read is not written blind: the attempt fails and is retried.
+  std::vector<api::RegistryRecord> unreadable = outbox.empty() ? std::vector<api::RegistryRecord>{record("promoted", "7", "champion")} : outbox;
+  registry.down = true;
+  auto failed = drainOutbox(unreadable, "fraud", registry, clock.now());
+  EXPECT_TRUE(failed.acknowledged.empty());
+  EXPECT_EQ(unreadable.size(), 1u);
+  EXPECT_EQ(unreadable[0].attempts, 1);
+  registry.down = false;
   // Another record of the same event (a later rollout of the same version) is written.
   std::vector<api::RegistryRecord> later{record("promoted", "7", "champion")};
   later[0].key = "uid/2/promoted";
