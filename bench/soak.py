@@ -120,7 +120,10 @@ class Soak:
             if r["spec"]["model"]["version"] != str(v) or s.get("observedGeneration", 0) < r["metadata"]["generation"]:
                 continue
             phase = s.get("phase")
-            if phase in ("Promoted", "RolledBack") and s.get("stableVersion") in (str(v), str(v - 1)):
+            # The status is this version's (observedGeneration above): Promoted makes it stable,
+            # RolledBack keeps whatever was stable before (not always v - 1: that one may have been
+            # rolled back too).
+            if (phase == "Promoted" and s.get("stableVersion") == str(v)) or phase == "RolledBack":
                 if v > 1 and (name, v) not in self.outcomes:
                     self.outcomes[(name, v)] = "promoted" if phase == "Promoted" else "rolledBack"
                 if not self.stop.is_set():

@@ -12,29 +12,35 @@ namespace {
 // each record once (docs/guarantees.md, I3).
 std::string markerTag(const api::RegistryRecord& record) { return "aviary.record." + record.event; }
 
-// An error reading the version fails the attempt like a failed write would (the registry is the same):
-// writing blind could deliver the record twice.
-Result<bool> alreadyWritten(const api::RegistryRecord& record, const std::string& model, ModelRegistry& registry) {
-  if (record.key.empty() || record.event.empty()) return false;
+// What the registry holds for the record's version now: a record is written as the difference between
+// it and this, so a retry after a partial write (or after a lost acknowledgement) repeats nothing that
+// already arrived. An error reading it fails the attempt like a failed write would (the registry is the
+// same): writing blind could deliver writes twice. NotFound: nothing is known, write it all.
+Result<ModelVersionInfo> current(const api::RegistryRecord& record, const std::string& model, ModelRegistry& registry) {
   auto info = registry.getModelVersion(model, record.version);
-  if (!info.ok()) {
-    if (info.error().code == ErrorCode::NotFound) return false;  // the write will say what is wrong
-    return info.error();
-  }
-  auto marker = info->tags.find(markerTag(record));
-  return marker != info->tags.end() && marker->second == record.key;
+  if (!info.ok() && info.error().code == ErrorCode::NotFound) return ModelVersionInfo{};
+  return info;
 }
 
-Status write(const api::RegistryRecord& record, const std::string& model, ModelRegistry& registry) {
-  if (!record.tags.empty()) {
-    auto s = registry.setVersionTags(model, record.version, record.tags);
+Status write(const api::RegistryRecord& record, const ModelVersionInfo& now, const std::string& model,
+             ModelRegistry& registry) {
+  auto marker = now.tags.find(markerTag(record));
+  if (!record.key.empty() && marker != now.tags.end() && marker->second == record.key) return okStatus();
+  std::map<std::string, std::string> missing;
+  for (const auto& [key, value] : record.tags) {
+    auto it = now.tags.find(key);
+    if (it == now.tags.end() || it->second != value) missing[key] = value;
+  }
+  if (!missing.empty()) {
+    auto s = registry.setVersionTags(model, record.version, missing);
     if (!s.ok()) return s;
   }
   if (!record.removeAlias.empty()) {
     auto s = registry.deleteAlias(model, record.removeAlias);
     if (!s.ok()) return s;
   }
-  if (!record.alias.empty()) {
+  const bool aliasThere = std::find(now.aliases.begin(), now.aliases.end(), record.alias) != now.aliases.end();
+  if (!record.alias.empty() && !aliasThere) {
     auto s = registry.setAlias(model, record.alias, record.version);
     if (!s.ok()) return s;
   }
@@ -59,8 +65,8 @@ DrainResult drainOutbox(std::vector<api::RegistryRecord>& outbox, const std::str
       result.retryAt = due;
       break;
     }
-    auto done = alreadyWritten(record, model, registry);
-    Status written = !done.ok() ? Status(done.error()) : *done ? okStatus() : write(record, model, registry);
+    auto live = current(record, model, registry);
+    Status written = live.ok() ? write(record, *live, model, registry) : Status(live.error());
     if (!written.ok()) {
       ++record.attempts;
       record.lastError = written.error().message;

@@ -59,6 +59,12 @@ Result<ModelVersionInfo> parseModelVersion(const std::string& body, const std::s
       if (tag.is_object()) info.tags[stringField(tag, "key", "")] = stringField(tag, "value", "");
     }
   }
+  auto aliases = mv.find("aliases");
+  if (aliases != mv.end() && aliases->is_array()) {
+    for (const auto& alias : *aliases) {
+      if (alias.is_string()) info.aliases.push_back(alias.get<std::string>());
+    }
+  }
   return info;
 }
 

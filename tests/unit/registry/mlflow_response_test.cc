@@ -8,7 +8,8 @@ namespace {
 
 TEST(ParseModelVersion, ReadsTheFields) {
   auto info = parseModelVersion(R"({"model_version":{"name":"fraud","version":"3","status":"PENDING_REGISTRATION",
-      "status_message":"copying","source":"s3://m/3","tags":[{"key":"stage","value":"canary"}]}})", "x", "9");
+      "status_message":"copying","source":"s3://m/3","tags":[{"key":"stage","value":"canary"}],
+      "aliases":["champion",5]}})", "x", "9");
   ASSERT_TRUE(info.ok()) << info.error().describe();
   EXPECT_EQ(info->name, "fraud");
   EXPECT_EQ(info->version, "3");
@@ -16,6 +17,7 @@ TEST(ParseModelVersion, ReadsTheFields) {
   EXPECT_EQ(info->statusMessage, "copying");
   EXPECT_EQ(info->source, "s3://m/3");
   EXPECT_EQ(info->tags.at("stage"), "canary");
+  EXPECT_EQ(info->aliases, std::vector<std::string>{"champion"});
 }
 
 TEST(ParseModelVersion, WrongShapesAreErrorsOrDefaults) {

@@ -17,6 +17,9 @@ class MemoryRegistry : public ModelRegistry {
     info.name = model;
     info.version = version;
     if (auto it = tags.find(version); it != tags.end()) info.tags = it->second;
+    for (const auto& [alias, at] : aliases) {
+      if (at == version) info.aliases.push_back(alias);
+    }
     return info;
   }
   Status setVersionTags(const std::string&, const std::string& version, const std::map<std::string, std::string>& t) override {
@@ -26,7 +29,7 @@ class MemoryRegistry : public ModelRegistry {
     return okStatus();
   }
   Status setAlias(const std::string&, const std::string& alias, const std::string& version) override {
-    if (down) return makeError(ErrorCode::Unavailable, "connection refused");
+    if (down || aliasDown) return makeError(ErrorCode::Unavailable, "connection refused");
     aliases[alias] = version;
     ++writes;
     return okStatus();
@@ -38,6 +41,7 @@ class MemoryRegistry : public ModelRegistry {
     return okStatus();
   }
   bool down = false;
+  bool aliasDown = false;
   int writes = 0;
   std::map<std::string, std::map<std::string, std::string>> tags;
   std::map<std::string, std::string> aliases;
@@ -92,6 +96,22 @@ TEST(Outbox, ARecordWrittenBeforeButNotAcknowledgedIsNotWrittenAgain) {
   later[0].key = "uid/2/promoted";
   drainOutbox(later, "fraud", registry, clock.now());
   EXPECT_GT(registry.writes, writes);
+}
+
+TEST(Outbox, ARetryAfterAPartialWriteRepeatsNothingThatArrived) {
+  MemoryRegistry registry;
+  ManualClock clock;
+  std::vector<api::RegistryRecord> outbox{record("promoted", "7", "champion")};
+  registry.aliasDown = true;  // the tags arrive, the alias move fails
+  auto failed = drainOutbox(outbox, "fraud", registry, clock.now());
+  ASSERT_TRUE(failed.acknowledged.empty());
+  const int afterTags = registry.writes;
+  EXPECT_EQ(afterTags, 1);
+  registry.aliasDown = false;
+  auto done = drainOutbox(outbox, "fraud", registry, clock.now() + std::chrono::hours(1));
+  ASSERT_EQ(done.acknowledged.size(), 1u);
+  EXPECT_EQ(registry.writes, afterTags + 2) << "the alias and the marker only: the tags are not sent again";
+  EXPECT_EQ(registry.aliases["champion"], "7");
 }
 
 TEST(Outbox, OutageKeepsEveryRecordAndBacksOff) {
