@@ -32,6 +32,7 @@ class Watcher:
         self.failed = {}
         self.promoted_by_request = set()  # (ns, name, version): a user's promote moves past any gate
         self.violations = []
+        self.evidence = {}
         self.observations = 0
 
     def observe(self, namespace):
@@ -49,10 +50,13 @@ class Watcher:
         ended = lambda g: ((g.get("verdict") == "Fail" and g.get("failures", 0) > self.failure_limit)  # noqa: E731
                            or (g.get("verdict") == "Error" and g.get("consecutiveErrors", 0) > self.error_limit))
         if canary and any(ended(g) for g in s.get("gates", [])):
+            if canary not in self.failed.get(key, set()):
+                self.evidence[(*key, canary)] = json.dumps({k: s.get(k) for k in ("phase", "canaryVersion", "stableVersion", "gates", "message")})[:1500]
             self.failed.setdefault(key, set()).add(canary)
         stable = s.get("stableVersion")
         if stable and stable in self.failed.get(key, set()) and (*key, stable) not in self.promoted_by_request:
-            v = f"I1 {key[0]}/{key[1]}: version {stable} became stable after its gate failed"
+            v = (f"I1 {key[0]}/{key[1]}: version {stable} became stable after its gate failed; seen: "
+                 f"{self.evidence.get((*key, stable))}")
             if v not in self.violations:
                 self.violations.append(v)
 
