@@ -49,7 +49,9 @@ class Watcher:
         canary = s.get("canaryVersion")
         ended = lambda g: ((g.get("verdict") == "Fail" and g.get("failures", 0) > self.failure_limit)  # noqa: E731
                            or (g.get("verdict") == "Error" and g.get("consecutiveErrors", 0) > self.error_limit))
-        if canary and any(ended(g) for g in s.get("gates", [])):
+        # status.gates keeps earlier rollouts' gates too: each names its stage "<version>/<stage>".
+        mine = [g for g in s.get("gates", []) if str(g.get("stage", "")).split("/", 1)[0] == canary]
+        if canary and any(ended(g) for g in mine):
             if canary not in self.failed.get(key, set()):
                 self.evidence[(*key, canary)] = json.dumps({k: s.get(k) for k in ("phase", "canaryVersion", "stableVersion", "gates", "message")})[:1500]
             self.failed.setdefault(key, set()).add(canary)
