@@ -15,6 +15,7 @@ packages=(
   libgtest-dev libgmock-dev
   prometheus
   buildah mmdebstrap
+  clang libclang-rt-14-dev  # hack/fuzz.sh: libFuzzer with ASan/UBSan
 )
 
 missing_packages() {
