@@ -38,9 +38,10 @@ FIRST_PRECEDENCE = 5000  # after the system schemas (< 1000), before service-acc
 
 
 class RequestCounter:
-    def __init__(self, kube, user, run_id):
+    def __init__(self, kube, user, run_id, kinds=None):
         self.kube, self.user = kube, user
-        self.names = {kind: f"aviary-bench-{run_id}-{kind}" for kind, _, _ in KINDS}
+        self.kinds = kinds or KINDS
+        self.names = {kind: f"aviary-bench-{run_id}-{kind}" for kind, _, _ in self.kinds}
 
     def _flow_schema(self, kind, verbs, rules, precedence):
         return {
@@ -60,7 +61,7 @@ class RequestCounter:
         }
 
     def install(self):
-        for i, (kind, verbs, rules) in enumerate(KINDS):
+        for i, (kind, verbs, rules) in enumerate(self.kinds):
             self.kube.create(resource_path("flowschemas"), self._flow_schema(kind, verbs, rules, FIRST_PRECEDENCE + i))
 
     def uninstall(self):

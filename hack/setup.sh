@@ -17,6 +17,7 @@ packages=(
   prometheus
   buildah mmdebstrap
   chromium chromium-driver
+  clang libclang-rt-14-dev  # hack/fuzz.sh: libFuzzer with ASan/UBSan
 )
 
 missing_packages() {

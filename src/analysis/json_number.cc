@@ -57,8 +57,12 @@ Result<MetricValue> selectMetric(const std::string& jsonText, const std::string&
           std::string field = inside.substr(1, inside.size() - 2);
           if (n.is_object() && n.contains(field)) next.push_back(n[field]);
         } else if (!inside.empty() && inside.find_first_not_of("0123456789") == std::string::npos && n.is_array()) {
-          size_t index = std::stoul(inside);
-          if (index < n.size()) next.push_back(n[index]);
+          // An index with more digits than any array could have is simply out of range (std::stoul
+          // would throw on it: found by tests/fuzz/webhook_response_fuzzer.cc).
+          if (inside.size() <= 9) {
+            size_t index = std::stoul(inside);
+            if (index < n.size()) next.push_back(n[index]);
+          }
         } else if (inside != "*") {
           return makeError(ErrorCode::InvalidSpec, "unsupported jsonPath segment [" + inside + "] in " + path);
         }

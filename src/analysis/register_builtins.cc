@@ -23,7 +23,7 @@ class DisabledProvider : public MetricProvider {
 }  // namespace
 
 void registerBuiltinProviders(ProviderRegistry& registry, const Clock& clock, const ProviderOptions& options) {
-  registry.add(api::ProviderKind::Prometheus, std::make_unique<PrometheusProvider>(clock));
+  registry.add(api::ProviderKind::Prometheus, std::make_unique<PrometheusProvider>(clock, options.egress));
   if (options.commandGates) {
     registry.add(api::ProviderKind::Command, std::make_unique<CommandProvider>());
   } else {
@@ -31,7 +31,7 @@ void registerBuiltinProviders(ProviderRegistry& registry, const Clock& clock, co
                  std::make_unique<DisabledProvider>("command gates are disabled on this operator (they run programs in "
                                                     "its container): start it with --enable-command-gates to allow them"));
   }
-  registry.add(api::ProviderKind::Webhook, std::make_unique<WebhookProvider>());
+  registry.add(api::ProviderKind::Webhook, std::make_unique<WebhookProvider>(options.egress));
 }
 
 }  // namespace aviary::analysis

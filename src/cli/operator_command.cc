@@ -27,7 +27,9 @@
 #include "aviary/runtime/log.h"
 #include "aviary/runtime/signals.h"
 #include "aviary/runtime/work_queue.h"
+#include "aviary/runtime/fenced_client.h"
 #include "aviary/server/health_endpoints.h"
+#include "cli/egress_setup.h"
 #include "aviary/server/http_server.h"
 #include "aviary/server/release_api_listener.h"
 #include "aviary/telemetry/metrics_registry.h"
@@ -98,8 +100,8 @@ class Operator {
   // registry and metrics must outlive the operator (the client reports to them already).
   Operator(OperatorFlags flags, k8s::Client& client, k8s::RestConfig restConfig, runtime::Logger& logger,
            runtime::ShutdownSignals& signals, telemetry::MetricsRegistry& registry,
-           telemetry::OperatorMetrics& metrics)
-      : flags_(std::move(flags)), client_(client), restConfig_(std::move(restConfig)), logger_(logger),
+           telemetry::OperatorMetrics& metrics, EgressPolicy egress)
+      : flags_(std::move(flags)), client_(client), restConfig_(std::move(restConfig)), egress_(std::move(egress)), logger_(logger),
         signals_(signals), queue_(clock_, queueOptions(metrics)), registry_(registry), metrics_(metrics) {}
 
   int run() {
@@ -262,12 +264,24 @@ class Operator {
     std::lock_guard lock(controllerMutex_);
     if (signals_.requested() || controller_) return;
     logger_.info("caches synced, starting workers", {{"workers", flags_.workers}});
-    stack_ = std::make_unique<ReleaseStack>(client_, ReleaseInformers{*releases_, *approvals_, *deployments_, *services_, routes_},
+    stack_ = std::make_unique<ReleaseStack>(writer(), ReleaseInformers{*releases_, *approvals_, *deployments_, *services_, routes_},
                                             clock_, logger_, metrics_, registry_, notifierOptions(),
-                                            analysis::ProviderOptions{flags_.commandGates});
+                                            analysis::ProviderOptions{flags_.commandGates, &egress_});
     controller_ = std::make_unique<runtime::Controller>(queue_, stack_->reconciler(), logger_,
                                                          runtime::ControllerOptions{"modelrelease", flags_.workers});
     controller_->start();
+  }
+
+  // The client the reconcile writes through: with leader election, fenced by the Lease (I5 in
+  // docs/guarantees.md), so a replica resumed after a pause past its lease writes nothing.
+  k8s::Client& writer() {
+    if (!flags_.leaderElect) return client_;
+    if (!fenced_) {
+      fenced_ = std::make_unique<runtime::FencedClient>(
+          client_, [this] { return elector_ && elector_->holdsLease(); },
+          "this replica's Lease was not renewed within --renew-deadline: it may no longer lead");
+    }
+    return *fenced_;
   }
 
   void stopReconciling() {
@@ -282,6 +296,7 @@ class Operator {
   // --notify-url: one webhook told of every release's phase changes, besides each release's own.
   notify::WebhookNotifierOptions notifierOptions() const {
     notify::WebhookNotifierOptions options;
+    options.egress = &egress_;
     if (!flags_.notifyUrl.empty()) {
       options.operatorWide.push_back(api::NotificationSpec{"operator", flags_.notifyFormat, flags_.notifyUrl, std::nullopt});
     }
@@ -314,6 +329,7 @@ class Operator {
   OperatorFlags flags_;
   k8s::Client& client_;
   k8s::RestConfig restConfig_;  // the operator's, for the release API's calls as each caller
+  EgressPolicy egress_;         // for every URL a spec chose (gates, notifications)
   runtime::Logger& logger_;
   runtime::ShutdownSignals& signals_;
   SystemClock clock_;
@@ -337,6 +353,7 @@ class Operator {
   std::unique_ptr<ReleaseStack> stack_;
   std::unique_ptr<runtime::Controller> controller_;
   std::unique_ptr<runtime::LeaderElector> elector_;
+  std::unique_ptr<runtime::FencedClient> fenced_;
   std::atomic<bool> lostLeadership_{false};
 };
 
@@ -370,9 +387,15 @@ int operatorCommand(const Invocation& call) {
     logger.error("no Kubernetes client", {{"error", client.error().describe()}});
     return kExitFailure;
   }
+  auto egress = operatorEgressPolicy(*flags, restConfig->server);
+  if (!egress) {
+    call.err << "aviary operator: " << egress.error().message << "\n";
+    return kExitUsage;
+  }
   logger.info("starting", {{"version", AVIARY_VERSION}, {"namespace", flags->namespace_.empty() ? "*" : flags->namespace_},
-                           {"workers", flags->workers}, {"leaderElect", flags->leaderElect}});
-  Operator op(*flags, **client, *restConfig, logger, signals, registry, metrics);
+                           {"workers", flags->workers}, {"leaderElect", flags->leaderElect},
+                           {"egressLoopback", egress->loopbackAllowed() ? "allowed" : "denied"}});
+  Operator op(*flags, **client, *restConfig, logger, signals, registry, metrics, std::move(*egress));
   return op.run();
 }
 

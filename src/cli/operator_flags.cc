@@ -2,6 +2,7 @@
 
 #include "cli/operator_flags.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <vector>
 
@@ -17,7 +18,8 @@ const char* const kOperatorUsage =
     "         [--api-addr HOST:PORT] [--api-tls-cert FILE --api-tls-key FILE]\n"
     "         [--notify-url URL] [--notify-format generic|slack] [--enable-command-gates]\n"
     "         [--kube-qps 50] [--kube-burst 100]\n"
-    "         [--dashboard]\n";
+    "         [--dashboard]\n"
+    "         [--egress-allow LIST] [--egress-deny LIST] [--egress-loopback auto|allow|deny]\n";
 
 namespace {
 
@@ -26,7 +28,8 @@ constexpr const char* kValueFlags[] = {
     "--kubeconfig",   "--namespace",  "--workers",       "--leader-election-namespace", "--leader-election-id",
     "--lease-duration", "--renew-deadline", "--retry-period", "--health-addr", "--log-level",
     "--api-addr",     "--api-tls-cert", "--api-tls-key",  "--notify-url",  "--notify-format",
-    "--kube-qps",     "--kube-burst"};
+    "--kube-qps",     "--kube-burst",
+    "--egress-allow", "--egress-deny", "--egress-loopback"};
 
 std::vector<FlagSpec> operatorFlagSpecs() {
   std::vector<FlagSpec> specs;
@@ -85,6 +88,23 @@ Status setValue(OperatorFlags& flags, const std::string& name, const std::string
     auto format = api::parseNotificationFormat(value);
     if (!format) return bad("--notify-format: want generic or slack, got \"" + value + "\"");
     flags.notifyFormat = *format;
+  }
+  if (name == "--egress-allow" || name == "--egress-deny") {
+    auto& into = name == "--egress-allow" ? flags.egressAllow : flags.egressDeny;
+    std::size_t start = 0;
+    while (start <= value.size()) {
+      std::size_t comma = std::min(value.find(',', start), value.size());
+      std::string entry = value.substr(start, comma - start);
+      if (auto rule = EgressRule::parse(entry, name); !rule) return bad(name + ": " + rule.error().message);
+      into.push_back(entry);
+      start = comma + 1;
+    }
+  }
+  if (name == "--egress-loopback") {
+    if (value == "auto") flags.egressLoopback = LoopbackEgress::Auto;
+    else if (value == "allow") flags.egressLoopback = LoopbackEgress::Allow;
+    else if (value == "deny") flags.egressLoopback = LoopbackEgress::Deny;
+    else return bad("--egress-loopback: want auto, allow or deny, got \"" + value + "\"");
   }
   if (name == "--log-level") {
     auto level = runtime::parseLogLevel(value);

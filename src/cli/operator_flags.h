@@ -7,6 +7,7 @@
 
 #include "aviary/api/model_release.h"
 #include "aviary/common/clock.h"
+#include "aviary/common/egress_policy.h"
 #include "aviary/common/result.h"
 #include "aviary/runtime/log.h"
 
@@ -33,6 +34,11 @@ struct OperatorFlags {
   double kubeQps = 50;  // the client-side rate limit to the API server; 0 = none
   int kubeBurst = 100;
   bool dashboard = false;  // --dashboard: the release dashboard on the --api-addr listener (docs/dashboard.md)
+  // The egress policy for URLs from specs (docs/security.md): --egress-allow, --egress-deny
+  // (comma-separated networks, addresses, hosts, *.domains), --egress-loopback auto|allow|deny.
+  std::vector<std::string> egressAllow;
+  std::vector<std::string> egressDeny;
+  LoopbackEgress egressLoopback = LoopbackEgress::Auto;
 };
 
 extern const char* const kOperatorUsage;

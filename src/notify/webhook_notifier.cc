@@ -156,8 +156,11 @@ void WebhookNotifier::attempt(Queue::iterator it) {
   const auto format = delivery.destination.format;
   const int attempts = delivery.attempts + 1;
   auto url = urlOf(delivery);
-  Result<HttpAnswer> answer = url.ok() ? httpFetch("POST", *url, delivery.body, {{"Content-Type", "application/json"}},
-                                                   options_.timeout)
+  FetchOptions fetch;
+  fetch.timeout = options_.timeout;
+  fetch.egress = options_.egress;
+  fetch.maxBodyBytes = kMaxAnswerBytes;
+  Result<HttpAnswer> answer = url.ok() ? httpFetch("POST", *url, delivery.body, {{"Content-Type", "application/json"}}, fetch)
                                        : Result<HttpAnswer>(url.error());
   const AttemptOutcome outcome = classifyAttempt(answer);
   nlohmann::json fields = {{"release", delivery.release},

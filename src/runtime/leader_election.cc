@@ -111,13 +111,24 @@ Result<bool> LeaderElector::tryAcquireOrRenew() {
   return makeError(ErrorCode::Conflict, "lease " + config_.name + " kept changing under us");
 }
 
+bool LeaderElector::holdsLease() const {
+  return clock_.now().time_since_epoch().count() < leaseValidUntil_.load();
+}
+
+void LeaderElector::renewedAt(TimePoint began) {
+  lastRenew_ = began;
+  leaseValidUntil_ = (began + config_.renewDeadline).time_since_epoch().count();
+}
+
 bool LeaderElector::renewStep() {
+  const TimePoint began = clock_.now();  // the renewTime we write is no earlier than this
   auto renewed = tryAcquireOrRenew();
   if (renewed && *renewed) {
-    lastRenew_ = clock_.now();
+    renewedAt(began);
     return true;
   }
   if (renewed) {
+    leaseValidUntil_ = 0;
     logger_.warn("lease taken by another holder", {{"holder", observedHolder_}});
     return false;
   }
@@ -145,6 +156,7 @@ Status LeaderElector::release() {
   object["spec"] = leaseSpec(record);
   auto written = client_.update(type, config_.namespace_, object);
   if (!written) return written.error();
+  leaseValidUntil_ = 0;
   leader_ = false;
   return okStatus();
 }
@@ -163,13 +175,15 @@ void LeaderElector::stop() {
 void LeaderElector::run() {
   const nlohmann::json lease = {{"lease", config_.namespace_ + "/" + config_.name}, {"identity", config_.identity}};
   logger_.info("waiting for leadership", lease);
+  TimePoint began;
   for (;;) {
+    began = clock_.now();
     auto acquired = tryAcquireOrRenew();
     if (acquired && *acquired) break;
     if (!acquired) logger_.warn("lease acquire failed", {{"error", acquired.error().describe()}});
     if (!waitOrStop(config_.retryPeriod)) return;
   }
-  lastRenew_ = clock_.now();
+  renewedAt(began);
   leader_ = true;
   logger_.info("leadership acquired", lease);
   if (callbacks_.onStartedLeading) callbacks_.onStartedLeading();
@@ -184,6 +198,7 @@ void LeaderElector::run() {
       logger_.warn("lease release failed", {{"error", released.error().describe()}});
     }
   }
+  leaseValidUntil_ = 0;
   leader_ = false;
   if (callbacks_.onStoppedLeading) callbacks_.onStoppedLeading();
 }

@@ -182,8 +182,11 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
     std::string head(asio::buffers_begin(buffer_.data()), asio::buffers_begin(buffer_.data()) + headBytes - 4);
     buffer_.consume(headBytes);
 
-    Result<http::RequestHead> parsed = http::parseRequestHead(head);
-    if (!parsed) return finish(HttpResponse::jsonError(400, parsed.error().message), false);
+    Result<http::RequestHead> parsed = http::parseRequestHead(head, options_.maxHeaderCount);
+    if (!parsed) {
+      const int status = parsed.error().httpStatus ? parsed.error().httpStatus : 400;
+      return finish(HttpResponse::jsonError(status, parsed.error().message), false);
+    }
     keepAlive_ = http::wantsKeepAlive(*parsed);
     Result<std::size_t> length = http::contentLength(*parsed);
     if (!length) {
@@ -244,8 +247,11 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
   }
 
   // Closing at once while the client is still sending (a refused body) resets the connection, and
-  // the client may lose the answer with it; so stop sending, and read until the client closes or the
-  // timer armed by finish() runs out.
+  // the client may lose the answer with it; so stop sending, and read until the client closes, the
+  // timer armed by finish() runs out, or kMaxDrainBytes were read: a client sending a huge body must
+  // not keep a worker and a connection slot busy reading it (under load that starved the accept of
+  // other clients; e2e/test_http_load.py).
+  static constexpr std::size_t kMaxDrainBytes = 256 * 1024;
   void lingeringClose() {
     if constexpr (kTls) {
       // close_notify, then the client's, within the timer armed by finish().
@@ -254,8 +260,9 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
     }
     ErrorCodeT ignored;
     tcpOf(socket_).shutdown(tcp::socket::shutdown_send, ignored);
-    tcpOf(socket_).async_read_some(asio::buffer(drain_), [self = shared_from_this()](const ErrorCodeT& ec, std::size_t) {
-      if (ec) return self->close();
+    tcpOf(socket_).async_read_some(asio::buffer(drain_), [self = shared_from_this()](const ErrorCodeT& ec, std::size_t n) {
+      self->drained_ += n;
+      if (ec || self->drained_ > kMaxDrainBytes) return self->close();
       self->lingeringClose();
     });
   }
@@ -278,7 +285,8 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
   std::string rawPath_;
   bool keepAlive_ = true;
   std::string output_;
-  std::array<char, 4096> drain_;
+  std::array<char, 16384> drain_;
+  std::size_t drained_ = 0;
 };
 
 }  // namespace

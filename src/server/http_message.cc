@@ -83,7 +83,7 @@ void appendHeader(std::string& out, std::string_view name, std::string_view valu
 
 }  // namespace
 
-Result<RequestHead> parseRequestHead(std::string_view head) {
+Result<RequestHead> parseRequestHead(std::string_view head, std::size_t maxHeaders) {
   std::size_t pos = 0;
   std::string_view requestLine = nextLine(head, pos);
   std::size_t firstSpace = requestLine.find(' ');
@@ -103,9 +103,15 @@ Result<RequestHead> parseRequestHead(std::string_view head) {
     return badRequest("unsupported protocol version");
   }
 
+  std::size_t lines = 0;
   while (pos < head.size()) {
     std::string_view line = nextLine(head, pos);
     if (line.empty()) break;
+    if (++lines > maxHeaders) {
+      Error tooMany = makeError(ErrorCode::BadRequest, "more than " + std::to_string(maxHeaders) + " header lines");
+      tooMany.httpStatus = 431;
+      return tooMany;
+    }
     if (line.front() == ' ' || line.front() == '\t') return badRequest("obsolete header line folding");
     std::size_t colon = line.find(':');
     if (colon == std::string_view::npos) return badRequest("header line without a colon");

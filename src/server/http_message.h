@@ -19,8 +19,9 @@ struct RequestHead {
 };
 
 // `head` is the request line and header lines, up to (not including) the empty line. Tolerates bare
-// LF line ends. BadRequest for anything malformed, including obsolete header line folding.
-Result<RequestHead> parseRequestHead(std::string_view head);
+// LF line ends. BadRequest for anything malformed, including obsolete header line folding; more than
+// maxHeaders header lines is BadRequest with httpStatus 431.
+Result<RequestHead> parseRequestHead(std::string_view head, std::size_t maxHeaders = 100);
 
 // Splits an origin-form (or absolute-form) target into its percent-decoded path and query
 // parameters ('+' is a space in the query). BadRequest when it is neither form or has a bad escape.

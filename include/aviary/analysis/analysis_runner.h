@@ -14,6 +14,7 @@
 #include "aviary/analysis/gate_assessor.h"
 #include "aviary/analysis/provider.h"
 #include "aviary/api/model_release.h"
+#include "aviary/common/egress_policy.h"
 #include "aviary/common/clock.h"
 
 namespace aviary::analysis {
@@ -32,6 +33,9 @@ struct ProviderOptions {
   // word of whoever may create a ModelRelease; off unless the operator is started with
   // --enable-command-gates. Disabled, a command gate measures Error saying so.
   bool commandGates = false;
+  // Applied to every URL a gate fetches (Prometheus addresses, webhook URLs): those come from the spec.
+  // Not owned; must outlive the registry. nullptr = no policy (tests).
+  const EgressPolicy* egress = nullptr;
 };
 void registerBuiltinProviders(ProviderRegistry& registry, const Clock& clock, const ProviderOptions& options = {});
 api::ProviderKind providerKind(const api::Gate& gate);

@@ -15,7 +15,8 @@ namespace aviary::notify {
 enum class AttemptOutcome {
   Sent,       // a 2xx answer
   Retryable,  // no answer, a timeout, 408, 429 or 5xx: the endpoint may recover
-  Rejected,   // any other answer (a wrong URL, a refused payload): trying again would not help
+  Rejected,   // any other answer (a wrong URL, a refused payload), or a URL the egress policy or the
+              // scheme check refuses (Forbidden, InvalidSpec): trying again would not help
 };
 
 AttemptOutcome classifyAttempt(const Result<HttpAnswer>& answer);

@@ -22,6 +22,8 @@
 #include <thread>
 #include <vector>
 
+#include "aviary/common/egress_policy.h"
+
 #include "aviary/common/clock.h"
 #include "aviary/common/result.h"
 #include "aviary/notify/notifier.h"
@@ -43,10 +45,13 @@ struct WebhookNotifierOptions {
   std::chrono::milliseconds timeout{5000};  // per attempt
   std::size_t queueCapacity = 1024;
   bool deliveryThread = true;  // off only in unit tests that call deliverDue()
+  // Checked on every delivery (the URLs come from specs and Secrets). Not owned; nullptr = none.
+  const EgressPolicy* egress = nullptr;
 };
 
 class WebhookNotifier final : public Notifier {
  public:
+  static constexpr std::size_t kMaxAnswerBytes = 64u << 10;  // answers are only logged
   WebhookNotifier(const Clock& clock, runtime::Logger& logger, telemetry::MetricsRegistry& metrics,
                   SecretUrlReader readSecretUrl, WebhookNotifierOptions options);
   ~WebhookNotifier() override;  // shutDown()

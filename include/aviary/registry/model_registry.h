@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "aviary/common/result.h"
 
@@ -21,6 +22,7 @@ struct ModelVersionInfo {
   std::string statusMessage;
   std::string source;  // artifact URI → MODEL_URI
   std::map<std::string, std::string> tags;
+  std::vector<std::string> aliases;  // the model's aliases that point at this version
 };
 
 class ModelRegistry {

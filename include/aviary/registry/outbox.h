@@ -4,6 +4,8 @@
 // move must not overtake the record before it); the first failure stops the drain and schedules a
 // retry with exponential backoff (1 s doubling, capped at 5 min). Every registry call is idempotent
 // (tags and aliases are overwritten), so a record retried after a partial write leaves one result.
+// A record's last write is the tag aviary.record.<event> = its key; a record whose version already
+// carries it is acknowledged without writing again (its earlier acknowledgement was lost).
 
 #include <optional>
 #include <string>

@@ -87,6 +87,10 @@ class LeaderElector {
   // Makes run() return (releasing the Lease if held). Safe to call more than once.
   void stop();
   bool isLeader() const { return leader_.load(); }
+  // Leading, and the last successful renew began less than renewDeadline ago by our clock: no other
+  // replica can have taken the Lease yet (it waits leaseDuration from that renew). False at once when
+  // the process resumes from a pause longer than that, before the elector's loop notices. Any thread.
+  bool holdsLease() const;
 
   // One read-decide-write round; true when we hold the Lease afterwards.
   Result<bool> tryAcquireOrRenew();
@@ -98,6 +102,7 @@ class LeaderElector {
 
  private:
   bool waitOrStop(Duration d);
+  void renewedAt(TimePoint began);
   void observe(const LeaseRecord& record);
 
   k8s::Client& client_;
@@ -107,7 +112,8 @@ class LeaderElector {
   LeaderCallbacks callbacks_;
   std::atomic<bool> leader_{false};
   std::atomic<bool> stopping_{false};
-  TimePoint lastRenew_{};
+  TimePoint lastRenew_{};  // when the last successful renew (or the acquire) began; elector thread only
+  std::atomic<TimePoint::rep> leaseValidUntil_{0};  // lastRenew_ + renewDeadline, for holdsLease()
   std::string observedHolder_;
   std::mutex mutex_;
   std::condition_variable wake_;

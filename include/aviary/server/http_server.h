@@ -77,7 +77,8 @@ struct HttpServerTls {
 struct HttpServerOptions {
   std::size_t threads = 2;                 // worker threads serving connections and running handlers
   std::size_t maxConnections = 256;        // further connections are closed at once
-  std::size_t maxHeaderBytes = 16 * 1024;  // request line and headers
+  std::size_t maxHeaderBytes = 16 * 1024;  // request line and headers; more is answered 431
+  std::size_t maxHeaderCount = 100;        // header lines; more is answered 431
   std::size_t maxBodyBytes = 1024 * 1024;
   // A connection idle (or slow to send one request) this long is closed.
   std::chrono::milliseconds idleTimeout{30'000};

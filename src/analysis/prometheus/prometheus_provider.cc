@@ -47,7 +47,10 @@ Result<MetricValue> PrometheusProvider::run(const api::PrometheusProvider& spec,
     url = base + "/api/v1/query?query=" + rendered;
   }
   const Duration timeout = std::min(durationOr(spec.timeout, Duration{5'000}), Duration{5'000});
-  auto answer = httpFetch("GET", url, "", authHeaders(context), timeout);
+  FetchOptions options;
+  options.timeout = timeout;
+  options.egress = egress_;
+  auto answer = httpFetch("GET", url, "", authHeaders(context), options);
   if (!answer.ok()) return answer.error();
   return parsePrometheusResponse(answer->status, answer->body);
 }

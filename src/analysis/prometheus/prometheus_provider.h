@@ -1,6 +1,7 @@
 #pragma once
 #include "aviary/analysis/provider.h"
 #include "aviary/common/clock.h"
+#include "aviary/common/egress_policy.h"
 
 namespace aviary::analysis {
 
@@ -10,12 +11,14 @@ namespace aviary::analysis {
 // ("token" → bearer; "username"/"password" → basic).
 class PrometheusProvider final : public MetricProvider {
  public:
-  explicit PrometheusProvider(const Clock& clock) : clock_(clock) {}
+  // egress: checked on every request (not owned; nullptr = none).
+  explicit PrometheusProvider(const Clock& clock, const EgressPolicy* egress = nullptr) : clock_(clock), egress_(egress) {}
   Result<MetricValue> fetch(const api::Gate& gate, const QueryContext& context) override;
 
  private:
   Result<MetricValue> run(const api::PrometheusProvider& spec, const std::string& query, const QueryContext& context);
   const Clock& clock_;
+  const EgressPolicy* egress_;
 };
 
 }  // namespace aviary::analysis

@@ -18,7 +18,11 @@ Result<MetricValue> WebhookProvider::fetch(const api::Gate& gate, const QueryCon
   if (auto token = context.secrets.find("token"); token != context.secrets.end()) {
     headers["Authorization"] = "Bearer " + token->second;
   }
-  auto answer = httpFetch(spec.method, renderTemplate(spec.url, context), body, headers, durationOr(spec.timeout, Duration{5'000}));
+  FetchOptions options;
+  options.timeout = durationOr(spec.timeout, Duration{5'000});
+  options.egress = egress_;
+  options.maxBodyBytes = kMaxAnswerBytes;
+  auto answer = httpFetch(spec.method, renderTemplate(spec.url, context), body, headers, options);
   if (!answer.ok()) return answer.error();
   if (answer->status < 200 || answer->status >= 300) {
     return makeError(ErrorCode::Unavailable,

@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "registry/mlflow/mlflow_response.h"
+
 namespace aviary::registry {
 
 namespace {
@@ -24,26 +26,6 @@ std::string base64(const std::string& in) {
   if (bits > -6) out.push_back(table[((val << 8) >> (bits + 8)) & 0x3F]);
   while (out.size() % 4) out.push_back('=');
   return out;
-}
-
-Error mlflowError(long status, const std::string& body) {
-  Json j = Json::parse(body, nullptr, false);
-  std::string code = j.is_object() ? j.value("error_code", "") : "";
-  std::string message = j.is_object() ? j.value("message", body.substr(0, 200)) : body.substr(0, 200);
-  ErrorCode mapped = ErrorCode::Unavailable;
-  if (code == "RESOURCE_DOES_NOT_EXIST" || status == 404) mapped = ErrorCode::NotFound;
-  else if (code == "INVALID_PARAMETER_VALUE" || status == 400) mapped = ErrorCode::InvalidSpec;
-  else if (status == 401) mapped = ErrorCode::Unauthorized;
-  else if (status == 403) mapped = ErrorCode::Forbidden;
-  Error e = makeError(mapped, "MLflow " + (code.empty() ? "HTTP " + std::to_string(status) : code) + ": " + message);
-  e.httpStatus = static_cast<int>(status);
-  return e;
-}
-
-VersionState versionState(const std::string& s) {
-  if (s == "PENDING_REGISTRATION") return VersionState::PendingRegistration;
-  if (s == "FAILED_REGISTRATION") return VersionState::FailedRegistration;
-  return VersionState::Ready;
 }
 
 }  // namespace
@@ -72,19 +54,7 @@ Result<std::string> MlflowRegistry::call(const std::string& method, const std::s
 Result<ModelVersionInfo> MlflowRegistry::getModelVersion(const std::string& model, const std::string& version) {
   auto body = call("GET", "model-versions/get?name=" + urlEncode(model) + "&version=" + urlEncode(version), "");
   if (!body.ok()) return body.error();
-  Json j = Json::parse(*body, nullptr, false);
-  if (!j.is_object() || !j.contains("model_version")) {
-    return makeError(ErrorCode::Unavailable, "MLflow answered without model_version: " + body->substr(0, 200));
-  }
-  const Json& mv = j["model_version"];
-  ModelVersionInfo info;
-  info.name = mv.value("name", model);
-  info.version = mv.value("version", version);
-  info.state = versionState(mv.value("status", "READY"));
-  info.statusMessage = mv.value("status_message", "");
-  info.source = mv.value("source", "");
-  for (const auto& tag : mv.value("tags", Json::array())) info.tags[tag.value("key", "")] = tag.value("value", "");
-  return info;
+  return parseModelVersion(*body, model, version);
 }
 
 Status MlflowRegistry::setVersionTags(const std::string& model, const std::string& version,

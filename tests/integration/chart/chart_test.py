@@ -258,6 +258,19 @@ def check_api_and_client_values(helm):
           "dashboard.enabled adds --dashboard after the API's flags", json.dumps(container.get("args")))
 
 
+def check_egress_values(helm):
+    """egress.* render --egress-allow/--egress-deny as comma-joined lists and --egress-loopback after the
+    default flags; the defaults render none of them."""
+    default_container, _, _ = operator_objects(helm)
+    check(not any(a.startswith("--egress") for a in default_container.get("args", [])),
+          "the default rendering passes no --egress flag", json.dumps(default_container.get("args")))
+    container, _, _ = operator_objects(helm, "--set", "egress.allow={10.0.0.0/8,*.example.com}",
+                                       "--set", "egress.deny={10.1.0.0/16}", "--set", "egress.loopback=deny")
+    check(container.get("args") == default_container.get("args", []) + [
+              "--egress-allow", "10.0.0.0/8,*.example.com", "--egress-deny", "10.1.0.0/16", "--egress-loopback", "deny"],
+          "egress values render their flags", json.dumps(container.get("args")))
+
+
 def kubectl(*args):
     code, out, err = run(["kubectl"] + list(args))
     return code, out + err
@@ -324,6 +337,7 @@ def main():
         return SKIP
     check_default_rendering(helm)
     check_api_and_client_values(helm)
+    check_egress_values(helm)
     check_namespace_scope(helm)
     return exit_code()
 

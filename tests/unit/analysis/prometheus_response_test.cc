@@ -63,6 +63,25 @@ TEST(PrometheusResponse, ErrorsKeepPrometheusMessage) {
   EXPECT_FALSE(truncated.ok());
 }
 
+TEST(PrometheusResponse, WrongShapesAreErrorsNotCrashes) {
+  // Each once read out of bounds or threw past the parser (found by prometheus_response_fuzzer).
+  for (const char* body : {
+           R"({"status":"success","data":{"resultType":"matrix","result":[{"metric":{},"valwes":[[1,"1"]]}]}})",
+           R"({"status":"success","data":{"resultType":"vector","result":[{"metric":{},"valu":[1,"1"]}]}})",
+           R"({"status":"success","data":{"resultType":"vector","result":[{"metric":{"le":"1"}}]}})",
+           R"({"status":"success","data":{"resultType":"vector","result":{"metric":1}}})",
+           R"({"status":"success","data":{"resultType":"matrix","result":5}})",
+           R"({"status":"success","data":{"resultType":"vector","result":[5,6]}})",
+           R"({"status":"success","data":{"resultType":"scalar","result":{}}})"}) {
+    auto parsed = parsePrometheusResponse(200, body);
+    ASSERT_FALSE(parsed.ok()) << body;
+    EXPECT_EQ(parsed.error().code, ErrorCode::Unavailable) << body;
+  }
+  auto odd = parsePrometheusResponse(500, R"({"status":5,"errorType":[1],"error":{}})");
+  ASSERT_FALSE(odd.ok());
+  EXPECT_NE(odd.error().message.find("HTTP 500"), std::string::npos) << odd.error().message;
+}
+
 TEST(RenderTemplate, SubstitutesKnownNamesAndKeepsUnknownOnes) {
   QueryContext c;
   c.namespace_ = "ml";

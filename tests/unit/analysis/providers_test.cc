@@ -32,6 +32,12 @@ TEST(SelectMetric, ErrorsNameThePath) {
   EXPECT_EQ(selectMetric(R"({"a":[1,"b"]})", "$.a").error().code, ErrorCode::BadRequest);
 }
 
+TEST(SelectMetric, AHugeIndexIsOutOfRangeNotAnException) {
+  auto value = selectMetric(R"({"m":[1]})", "$['m'][08888888888888888888888888888888888]");
+  ASSERT_TRUE(value.ok());
+  EXPECT_TRUE(std::holds_alternative<NoData>(*value));
+}
+
 api::Gate commandGate(std::vector<std::string> argv, std::string timeout = "5s") {
   api::Gate g;
   g.name = "cmd";
@@ -114,6 +120,49 @@ TEST(WebhookProvider, ARejectedTokenIsAnErrorNotAMeasurement) {
   auto value = WebhookProvider().fetch(webhookGate(server.url()), ctx);
   ASSERT_FALSE(value.ok());
   EXPECT_NE(value.error().message.find("HTTP 401"), std::string::npos) << value.error().message;
+}
+
+EgressPolicy loopbackDenied() {
+  EgressPolicyConfig config;
+  config.loopback = LoopbackEgress::Deny;
+  return *EgressPolicy::make(config);
+}
+
+TEST(WebhookProvider, EgressPolicyRefusesTheUrlBeforeAnyRequest) {
+  aviary::testing::LoopbackServer server({httpReply(200, "0.02")});
+  const auto policy = loopbackDenied();
+  auto value = WebhookProvider(&policy).fetch(webhookGate(server.url() + "/score"), {});
+  ASSERT_FALSE(value.ok());
+  EXPECT_EQ(value.error().code, ErrorCode::Forbidden);
+  EXPECT_EQ(value.error().message.rfind("egress policy denies 127.0.0.1", 0), 0u) << value.error().message;
+  EXPECT_TRUE(server.requests().empty());
+}
+
+TEST(WebhookProvider, AnswerIsBounded) {
+  aviary::testing::LoopbackServer server({httpReply(200, std::string(WebhookProvider::kMaxAnswerBytes + 1, '1'))});
+  auto value = WebhookProvider().fetch(webhookGate(server.url()), {});
+  ASSERT_FALSE(value.ok());
+  EXPECT_NE(value.error().message.find("longer than"), std::string::npos) << value.error().message;
+}
+
+TEST(BuiltinProviders, GateProvidersApplyTheEgressPolicy) {
+  aviary::testing::LoopbackServer server({httpReply(200, "1"), httpReply(200, "1")});
+  SystemClock clock;
+  const auto policy = loopbackDenied();
+  ProviderRegistry registry;
+  registerBuiltinProviders(registry, clock, ProviderOptions{false, &policy});
+  auto hook = registry.find(api::ProviderKind::Webhook)->fetch(webhookGate(server.url()), {});
+  ASSERT_FALSE(hook.ok());
+  EXPECT_EQ(hook.error().code, ErrorCode::Forbidden);
+  api::Gate prom;
+  prom.name = "prom";
+  prom.prometheus = api::PrometheusProvider{};
+  prom.prometheus->address = server.url();
+  prom.prometheus->query = "up";
+  auto measured = registry.find(api::ProviderKind::Prometheus)->fetch(prom, {});
+  ASSERT_FALSE(measured.ok());
+  EXPECT_EQ(measured.error().code, ErrorCode::Forbidden);
+  EXPECT_TRUE(server.requests().empty());
 }
 
 TEST(BuiltinProviders, CommandGatesRunOnlyWhenTheOperatorAllowsThem) {

@@ -73,6 +73,22 @@ class WebhookNotifierTest : public ::testing::Test {
   };
 };
 
+TEST_F(WebhookNotifierTest, EgressPolicyRefusesWithoutRetryingOrSending) {
+  LoopbackServer server({reply(200), reply(200)});
+  EgressPolicyConfig config;
+  config.loopback = LoopbackEgress::Deny;
+  const auto policy = *EgressPolicy::make(config);
+  auto o = options();
+  o.egress = &policy;
+  auto notifier = make(o);
+  notifier->notify(change(api::Phase::Promoted), {webhook("audit", server.url() + "/hook")});
+  EXPECT_EQ(notifier->deliverDue(), 1u);
+  EXPECT_EQ(notifier->pending(), 0u) << "a refused URL is not retried";
+  EXPECT_TRUE(server.requests().empty());
+  EXPECT_EQ(counted("generic", "failed"), 1);
+  EXPECT_NE(logs_.str().find("egress policy denies 127.0.0.1"), std::string::npos) << logs_.str();
+}
+
 TEST_F(WebhookNotifierTest, PostsTheFormatsBodyAsJsonAndCountsItSent) {
   LoopbackServer server({reply(200)});
   auto notifier = make(options());

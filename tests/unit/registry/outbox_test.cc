@@ -11,8 +11,16 @@ using namespace std::chrono_literals;
 
 class MemoryRegistry : public ModelRegistry {
  public:
-  Result<ModelVersionInfo> getModelVersion(const std::string&, const std::string&) override {
-    return makeError(ErrorCode::NotFound, "unused");
+  Result<ModelVersionInfo> getModelVersion(const std::string& model, const std::string& version) override {
+    if (down) return makeError(ErrorCode::Unavailable, "connection refused");
+    ModelVersionInfo info;
+    info.name = model;
+    info.version = version;
+    if (auto it = tags.find(version); it != tags.end()) info.tags = it->second;
+    for (const auto& [alias, at] : aliases) {
+      if (at == version) info.aliases.push_back(alias);
+    }
+    return info;
   }
   Status setVersionTags(const std::string&, const std::string& version, const std::map<std::string, std::string>& t) override {
     if (down) return makeError(ErrorCode::Unavailable, "connection refused");
@@ -21,7 +29,7 @@ class MemoryRegistry : public ModelRegistry {
     return okStatus();
   }
   Status setAlias(const std::string&, const std::string& alias, const std::string& version) override {
-    if (down) return makeError(ErrorCode::Unavailable, "connection refused");
+    if (down || aliasDown) return makeError(ErrorCode::Unavailable, "connection refused");
     aliases[alias] = version;
     ++writes;
     return okStatus();
@@ -33,6 +41,7 @@ class MemoryRegistry : public ModelRegistry {
     return okStatus();
   }
   bool down = false;
+  bool aliasDown = false;
   int writes = 0;
   std::map<std::string, std::map<std::string, std::string>> tags;
   std::map<std::string, std::string> aliases;
@@ -40,7 +49,8 @@ class MemoryRegistry : public ModelRegistry {
 
 api::RegistryRecord record(std::string key, std::string version, std::string alias = "", std::string remove = "") {
   api::RegistryRecord r;
-  r.key = key;
+  r.key = "uid/1/" + key;
+  r.event = key;
   r.version = version;
   r.tags = {{"aviary.outcome", key}};
   r.alias = alias;
@@ -58,6 +68,50 @@ TEST(Outbox, WritesInOrderAndEmpties) {
   EXPECT_EQ(registry.aliases, (std::map<std::string, std::string>{{"champion", "7"}}));
   EXPECT_EQ(registry.tags["7"]["aviary.outcome"], "promoted");
   EXPECT_FALSE(r.retryAt);
+}
+
+TEST(Outbox, ARecordWrittenBeforeButNotAcknowledgedIsNotWrittenAgain) {
+  MemoryRegistry registry;
+  ManualClock clock;
+  std::vector<api::RegistryRecord> outbox{record("promoted", "7", "champion", "challenger")};
+  std::vector<api::RegistryRecord> copy = outbox;  // the outbox as persisted before the drain
+  ASSERT_EQ(drainOutbox(outbox, "fraud", registry, clock.now()).acknowledged.size(), 1u);
+  EXPECT_EQ(registry.tags["7"]["aviary.record.promoted"], "uid/1/promoted") << "the marker, written last";
+  const int writes = registry.writes;
+  // The status write removing it was lost (or the operator restarted): the same record comes again.
+  auto again = drainOutbox(copy, "fraud", registry, clock.now());
+  EXPECT_EQ(again.acknowledged.size(), 1u);
+  EXPECT_TRUE(copy.empty());
+  EXPECT_EQ(registry.writes, writes) << "acknowledged without writing again";
+  // A registry that cannot be read is not written blind: the attempt fails and is retried.
+  std::vector<api::RegistryRecord> unreadable = outbox.empty() ? std::vector<api::RegistryRecord>{record("promoted", "7", "champion")} : outbox;
+  registry.down = true;
+  auto failed = drainOutbox(unreadable, "fraud", registry, clock.now());
+  EXPECT_TRUE(failed.acknowledged.empty());
+  EXPECT_EQ(unreadable.size(), 1u);
+  EXPECT_EQ(unreadable[0].attempts, 1);
+  registry.down = false;
+  // Another record of the same event (a later rollout of the same version) is written.
+  std::vector<api::RegistryRecord> later{record("promoted", "7", "champion")};
+  later[0].key = "uid/2/promoted";
+  drainOutbox(later, "fraud", registry, clock.now());
+  EXPECT_GT(registry.writes, writes);
+}
+
+TEST(Outbox, ARetryAfterAPartialWriteRepeatsNothingThatArrived) {
+  MemoryRegistry registry;
+  ManualClock clock;
+  std::vector<api::RegistryRecord> outbox{record("promoted", "7", "champion")};
+  registry.aliasDown = true;  // the tags arrive, the alias move fails
+  auto failed = drainOutbox(outbox, "fraud", registry, clock.now());
+  ASSERT_TRUE(failed.acknowledged.empty());
+  const int afterTags = registry.writes;
+  EXPECT_EQ(afterTags, 1);
+  registry.aliasDown = false;
+  auto done = drainOutbox(outbox, "fraud", registry, clock.now() + std::chrono::hours(1));
+  ASSERT_EQ(done.acknowledged.size(), 1u);
+  EXPECT_EQ(registry.writes, afterTags + 2) << "the alias and the marker only: the tags are not sent again";
+  EXPECT_EQ(registry.aliases["champion"], "7");
 }
 
 TEST(Outbox, OutageKeepsEveryRecordAndBacksOff) {

@@ -2,6 +2,7 @@
 // resourceVersion conflicts, not the API server). Hand-over between real processes is covered by
 // tests/integration/runtime.
 #include "aviary/runtime/leader_election.h"
+#include "aviary/runtime/fenced_client.h"
 
 #include <sstream>
 
@@ -122,6 +123,45 @@ TEST_F(LeaderElectorTest, ReleaseClearsTheHolderSoAnotherTakesOverWithoutWaiting
   // Releasing a Lease someone else holds is a no-op.
   ASSERT_TRUE(a->release().ok());
   EXPECT_EQ(stored().holderIdentity, "b");
+}
+
+TEST_F(LeaderElectorTest, HoldsTheLeaseOnlyWithinTheRenewDeadlineOfTheLastRenew) {
+  auto a = elector("a");
+  EXPECT_FALSE(a->holdsLease()) << "never renewed";
+  ASSERT_TRUE(a->renewStep());
+  EXPECT_TRUE(a->holdsLease());
+  clock_.advance(seconds(9));
+  EXPECT_TRUE(a->holdsLease()) << "9 s of a 10 s renew deadline";
+  clock_.advance(seconds(2));
+  EXPECT_FALSE(a->holdsLease()) << "a pause past the renew deadline: no writes, before any renew round";
+  ASSERT_TRUE(a->renewStep());
+  EXPECT_TRUE(a->holdsLease());
+  clock_.advance(seconds(16));
+  auto b = elector("b");
+  ASSERT_TRUE(b->tryAcquireOrRenew().value());
+  EXPECT_FALSE(a->holdsLease());
+  EXPECT_FALSE(a->renewStep()) << "b holds it now";
+  EXPECT_FALSE(a->holdsLease());
+}
+
+TEST(FencedClient, WritesPassOnlyWhileThePredicateHolds) {
+  FakeKubeClient inner;
+  bool open = true;
+  FencedClient fenced(inner, [&] { return open; }, "not the leader");
+  nlohmann::json cm = {{"apiVersion", "v1"}, {"kind", "ConfigMap"}, {"metadata", {{"name", "x"}, {"namespace", "ns"}}}};
+  ASSERT_TRUE(fenced.create(k8s::resources::kServices, "ns", cm).ok());
+  open = false;
+  auto refused = fenced.create(k8s::resources::kServices, "ns", cm);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, ErrorCode::Unavailable);
+  EXPECT_NE(refused.error().message.find("not the leader"), std::string::npos);
+  EXPECT_FALSE(fenced.update(k8s::resources::kServices, "ns", cm).ok());
+  EXPECT_FALSE(fenced.updateStatus(k8s::resources::kServices, "ns", cm).ok());
+  EXPECT_FALSE(fenced.patch(k8s::resources::kServices, "ns", "x", k8s::PatchType::Merge, nlohmann::json::object()).ok());
+  EXPECT_FALSE(fenced.remove(k8s::resources::kServices, "ns", "x").ok());
+  EXPECT_EQ(inner.calls("create"), 1);
+  EXPECT_EQ(inner.calls("update") + inner.calls("patch") + inner.calls("delete") + inner.calls("remove"), 0);
+  EXPECT_TRUE(fenced.get(k8s::resources::kServices, "ns", "x").ok()) << "reads pass";
 }
 
 TEST_F(LeaderElectorTest, ConflictRereadsAndDecidesAgain) {

@@ -37,6 +37,16 @@ TEST(ParseRequestHead, RejectsMalformedHeads) {
   }
 }
 
+TEST(ParseRequestHead, CountsHeaderLinesAgainstTheLimit) {
+  std::string head = "GET / HTTP/1.1\r\n";
+  for (int i = 0; i < 5; ++i) head += "X-" + std::to_string(i) + ": v\r\n";
+  EXPECT_TRUE(parseRequestHead(head, 5).ok());
+  auto refused = parseRequestHead(head + "Y: v\r\n", 5);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().httpStatus, 431);
+  EXPECT_EQ(refused.error().code, ErrorCode::BadRequest);
+}
+
 TEST(ParseTarget, DecodesPathAndQuery) {
   HttpRequest request;
   std::string rawPath;

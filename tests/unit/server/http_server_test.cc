@@ -201,6 +201,29 @@ TEST_F(HttpServerTest, Http10ClosesAfterTheAnswerAndPipelinedRequestsAreServedIn
   EXPECT_NE(reply.find("body=abc"), std::string::npos);
 }
 
+TEST(HttpServerLimits, TooManyHeaderLinesAreRefused) {
+  HttpServerOptions options;
+  options.maxHeaderCount = 20;
+  HttpServer server(options);
+  server.addRoute("GET", "/x", [](const HttpRequest&) { return HttpResponse{}; });
+  ASSERT_TRUE(server.start("127.0.0.1:0").ok());
+  auto withHeaders = [](int n) {
+    std::string request = "GET /x HTTP/1.1\r\nConnection: close\r\n";
+    for (int i = 1; i < n; ++i) request += "X-H" + std::to_string(i) + ": v\r\n";
+    return request + "\r\n";
+  };
+  std::string reply = rawExchange(server.port(), withHeaders(21));
+  EXPECT_TRUE(reply.starts_with("HTTP/1.1 431 ")) << reply;
+  EXPECT_NE(reply.find("more than 20 header lines"), std::string::npos) << reply;
+  reply = rawExchange(server.port(), withHeaders(20));
+  EXPECT_TRUE(reply.starts_with("HTTP/1.1 200 ")) << reply;
+  // Repeats of one header count one line each.
+  std::string repeated = "GET /x HTTP/1.1\r\n";
+  for (int i = 0; i < 30; ++i) repeated += "X-Same: v\r\n";
+  reply = rawExchange(server.port(), repeated + "\r\n");
+  EXPECT_TRUE(reply.starts_with("HTTP/1.1 431 ")) << reply;
+}
+
 TEST(HttpServerLimits, OversizedHeadAndBodyAreRefused) {
   HttpServerOptions options;
   options.maxHeaderBytes = 1024;

@@ -1,0 +1,130 @@
+"""A loopback load test of the operator's HTTP API (docs/http-api.md, docs/benchmarks.md): while
+clients flood the release API without a token, with garbage tokens, with a valid token, with oversize
+bodies (413), too many header lines (431) and idle connections, /healthz keeps answering quickly and a
+rollout driven through the API server keeps its pace."""
+import http.client
+import os
+import socket
+import threading
+import time
+
+from harness import apply, kubectl, release_status, wait_phase
+from test_canary import release, request
+from test_http_api import api  # noqa: F401  (the fixture)
+from test_http_api import service_account
+
+SECONDS = float(os.environ.get("AVIARY_LOAD_SECONDS", "20"))
+WORKERS = 12
+IDLE = int(os.environ.get("AVIARY_LOAD_IDLE", "40"))  # connections opened and never used
+
+
+def percentile(values, p):
+    values = sorted(values)
+    return values[min(len(values) - 1, int(len(values) * p))] if values else float("nan")
+
+
+class Load:
+    def __init__(self, port, namespace, token):
+        self.port, self.namespace, self.token = port, namespace, token
+        self.stop = threading.Event()
+        self.lock = threading.Lock()
+        self.statuses = {}
+        self.errors = {}
+
+    def count(self, status):
+        with self.lock:
+            self.statuses[status] = self.statuses.get(status, 0) + 1
+
+    def one(self, i):
+        kind = i % 5
+        path = f"/api/v1/namespaces/{self.namespace}/modelreleases/none/promote"
+        headers = {"Content-Type": "application/json"}
+        body = b"{}"
+        if kind == 1:
+            headers["Authorization"] = "Bearer garbage-" + str(i)
+        elif kind == 2:
+            headers["Authorization"] = "Bearer " + self.token
+        elif kind == 3:
+            body = b"x" * (2 << 20)  # over the 1 MiB body limit
+        elif kind == 4:
+            for h in range(150):
+                headers[f"X-Filler-{h}"] = "v"
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        try:
+            conn.request("POST", path, body=body, headers=headers)
+            self.count(conn.getresponse().status)
+        except OSError as e:
+            with self.lock:
+                key = f"{kind}:{type(e).__name__}"
+                self.errors[key] = self.errors.get(key, 0) + 1
+        finally:
+            conn.close()
+
+    def worker(self, start):
+        i = start
+        while not self.stop.is_set():
+            self.one(i)
+            i += WORKERS
+
+
+def test_healthz_and_a_rollout_keep_their_pace_under_api_load(namespace, api):  # noqa: F811
+    api_port = int(api.api_url.rsplit(":", 1)[1])
+    token = service_account(namespace, "loader")
+    # Baseline: a rollout's promote request acted on with no load.
+    steps = [{"setWeight": 50}, {"pause": {}}, {"setWeight": 100}]
+    apply(release("paced", 1, steps, replicas=2), namespace)
+    wait_phase("paced", namespace, "Promoted")
+    apply(release("paced", 2, steps, replicas=2), namespace)
+    wait_phase("paced", namespace, "Paused")
+    t0 = time.monotonic()
+    request(namespace, "paced", "promote", "quiet")
+    wait_phase("paced", namespace, "Promoted")
+    quiet = time.monotonic() - t0
+
+    idle = [socket.create_connection(("127.0.0.1", api_port)) for _ in range(IDLE)]  # never send a byte
+    load = Load(api_port, namespace, token)
+    threads = [threading.Thread(target=load.worker, args=(w,), daemon=True) for w in range(WORKERS)]
+    for t in threads:
+        t.start()
+    health, failures = [], 0
+    loaded_rollout = None
+    apply(release("paced", 3, steps, replicas=2), namespace)
+    deadline = time.monotonic() + SECONDS
+    while time.monotonic() < deadline:
+        t = time.monotonic()
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", api.health_port, timeout=5)
+            conn.request("GET", "/healthz")
+            ok = conn.getresponse().status == 200
+            conn.close()
+        except OSError:
+            ok = False
+        health.append(time.monotonic() - t)
+        failures += 0 if ok else 1
+        if loaded_rollout is None and release_status("paced", namespace).get("phase") == "Paused":
+            loaded_rollout = time.monotonic()
+            request(namespace, "paced", "promote", "loaded")
+        time.sleep(0.05)
+    promoted_under_load = release_status("paced", namespace).get("phase") == "Promoted"
+    load.stop.set()
+    for t in threads:
+        t.join(15)
+    for s in idle:
+        s.close()
+
+    total = sum(load.statuses.values())
+    print(f"\nLOAD seconds={SECONDS:.0f} workers={WORKERS} requests={total} rps={total / SECONDS:.0f} "
+          f"statuses={dict(sorted(load.statuses.items()))} transport_errors={load.errors} "
+          f"healthz={len(health)} healthz_failures={failures} healthz_p50_ms={percentile(health, 0.5) * 1000:.1f} "
+          f"healthz_p99_ms={percentile(health, 0.99) * 1000:.1f} healthz_max_ms={max(health) * 1000:.1f} "
+          f"promote_quiet_s={quiet:.1f}")
+    assert failures == 0, failures
+    # Only a client sending a body past the limit may lose its connection (the server stops reading
+    # after 256 KiB); every other client gets its answer.
+    assert not [k for k in load.errors if not k.startswith("3:")], load.errors
+    assert percentile(health, 0.99) < 0.5, percentile(health, 0.99)
+    assert {401, 413, 431} <= set(load.statuses), load.statuses
+    assert total > SECONDS * 20, load.statuses
+    assert loaded_rollout is not None and promoted_under_load or wait_phase("paced", namespace, "Promoted", timeout=10)
+    assert release_status("paced", namespace)["stableVersion"] == "3"
+    assert api.proc.poll() is None, api.tail()
