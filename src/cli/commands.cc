@@ -15,6 +15,7 @@ constexpr Command kCommands[] = {
     {"reject", "[-n NS] NAME [--comment TEXT]", "reject it (the release rolls back)", rejectCommand},
     {"set-version", "[-n NS] NAME VERSION", "start a rollout of VERSION (for CI)", setVersionCommand},
     {"wait", "[-n NS] NAME [--timeout 30m]", "until promoted (exit 0), failed (1) or timeout (2)", waitCommand},
+    {"report", "[-n NS] NAME [--rollout N|--version V] [-o text|json|markdown]", "a rollout's decision record (exit 1: incomplete)", reportCommand},
     {"lint", "FILE...", "check ModelRelease / ReleaseApproval manifests offline", lintCommand},
     {"operator", "[--kubeconfig PATH] [--namespace NS] [--leader-elect] ...", "run the controller (watch releases, reconcile)", operatorCommand},
     {"version", "", "print the aviary version", versionCommand},

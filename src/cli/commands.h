@@ -57,5 +57,6 @@ int approveCommand(const Invocation& call);
 int rejectCommand(const Invocation& call);
 int setVersionCommand(const Invocation& call);
 int waitCommand(const Invocation& call);
+int reportCommand(const Invocation& call);
 
 }  // namespace aviary::cli

@@ -72,6 +72,7 @@ class ReleaseReconciler final : public runtime::Reconciler {
   Status act(Pass& pass);
   Status actOne(Pass& pass, const release::Action& action);
   void drainRegistry(Pass& pass);
+  void recordDecision(Pass& pass);
   Status writeStatus(Pass& pass);
   void clearRequests(Pass& pass);
   void report(const Pass& pass);
