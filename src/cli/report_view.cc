@@ -52,7 +52,8 @@ struct GateSummary {
 
 std::map<std::string, GateSummary> summarize(const Json& record) {
   std::map<std::string, GateSummary> out;
-  for (const auto& [gate, series] : record.value("measurements", Json::object()).items()) {
+  const Json measurements = record.value("measurements", Json::object());
+  for (const auto& [gate, series] : measurements.items()) {
     auto& s = out[gate];
     for (const auto& m : series) {
       ++s.readings;
@@ -119,7 +120,8 @@ std::string renderText(const Json& r, const ReportSource& source) {
         << (judge.empty() ? "" : ", judge " + judge) << "\n";
   }
   out << "\nMeasurements\n";
-  for (const auto& [gate, series] : r.value("measurements", Json::object()).items()) {
+  const Json measurements = r.value("measurements", Json::object());
+  for (const auto& [gate, series] : measurements.items()) {
     for (const auto& m : series) {
       out << "  " << text(m, "time") << "  step " << text(m, "step") << "  " << gate << "  " << text(m, "verdict", "-")
           << "  " << numbers(m) << "\n";
