@@ -9,8 +9,6 @@ namespace {
 
 using Json = nlohmann::json;
 
-const char* kOutcomes[] = {"Promoted", "RolledBack", "Aborted", "Superseded"};
-
 std::string joined(const std::vector<std::string>& items, const char* separator = ",") {
   std::string out;
   for (const auto& item : items) out += (out.empty() ? "" : separator) + item;
@@ -117,6 +115,29 @@ void recordStepAndPhase(api::DecisionRecordStatus& record, const api::ModelRelea
   }
 }
 
+void addFacts(api::DecisionRecordStatus& record, const PassFacts& facts, const api::ModelReleaseStatus& next,
+              const std::string& time) {
+  for (const auto& request : facts.requests) addEvent(record, {"request", time, next.currentStepIndex, request, "", "", "", ""});
+  for (const auto& a : facts.approvals) {
+    addEvent(record, {"approval", a.time.empty() ? time : a.time, a.step, a.name, a.approvedBy, a.decision, a.comment,
+                      a.accepted ? "accepted" : "ignored: " + a.message});
+  }
+  for (const auto& r : facts.readings) {
+    if (r.measurement.verdict == api::Verdict::NoData) continue;  // retried, not counted (status.gates[] agrees)
+    api::RecordPoint point;
+    point.gate = r.gate;
+    point.time = r.measurement.time.empty() ? time : r.measurement.time;
+    point.step = stageStep(r.stage, next.currentStepIndex);
+    point.verdict = r.measurement.verdict;
+    point.value = r.measurement.value;
+    point.baseline = r.measurement.baseline;
+    point.pValue = numberAfter(r.measurement.detail, "p=");
+    point.eValue = numberAfter(r.measurement.detail, "e=");
+    point.detail = r.measurement.detail.substr(0, 1024);
+    addPoint(record, std::move(point));
+  }
+}
+
 }  // namespace
 
 std::string stageOf(const std::vector<api::GateStatus>& gates, const std::string& gate) {
@@ -171,8 +192,15 @@ void recordPass(const api::ModelRelease& before, api::ModelReleaseStatus& next, 
   const std::string time = formatRfc3339(now);
   api::DecisionRecordStatus* record = openRecord(records);
 
-  // A record still open for another version, or an earlier attempt of this one, was superseded
-  // unless the history says how it ended.
+  // What the pass saw belongs to the rollout that ran when it began, even when the pass ended it.
+  bool factsRecorded = false;
+  if (record && record->version == before.status.canaryVersion && record->startedAt == before.status.rolloutStartedAt) {
+    addFacts(*record, facts, next, time);
+    factsRecorded = true;
+  }
+
+  // A record still open for another version, or an earlier attempt of this one, ended: the history
+  // says how, else it was superseded.
   const bool rolling = !next.canaryVersion.empty();
   if (record && (!rolling || record->version != next.canaryVersion || record->startedAt != next.rolloutStartedAt)) {
     if (const auto* end = ending(*record, next.history)) {
@@ -204,26 +232,7 @@ void recordPass(const api::ModelRelease& before, api::ModelReleaseStatus& next, 
     trim(records);
     return;
   }
-
-  for (const auto& request : facts.requests) addEvent(*record, {"request", time, next.currentStepIndex, request, "", "", "", ""});
-  for (const auto& a : facts.approvals) {
-    addEvent(*record, {"approval", a.time.empty() ? time : a.time, a.step, a.name, a.approvedBy, a.decision, a.comment,
-                       a.accepted ? "accepted" : "ignored: " + a.message});
-  }
-  for (const auto& r : facts.readings) {
-    if (r.measurement.verdict == api::Verdict::NoData) continue;  // retried, not counted (status.gates[] agrees)
-    api::RecordPoint point;
-    point.gate = r.gate;
-    point.time = r.measurement.time.empty() ? time : r.measurement.time;
-    point.step = stageStep(r.stage, next.currentStepIndex);
-    point.verdict = r.measurement.verdict;
-    point.value = r.measurement.value;
-    point.baseline = r.measurement.baseline;
-    point.pValue = numberAfter(r.measurement.detail, "p=");
-    point.eValue = numberAfter(r.measurement.detail, "e=");
-    point.detail = r.measurement.detail.substr(0, 1024);
-    addPoint(*record, std::move(point));
-  }
+  if (!factsRecorded) addFacts(*record, facts, next, time);
   recordStepAndPhase(*record, before, next, opened, time);
 
   if (const auto* end = ending(*record, next.history)) {

@@ -135,18 +135,16 @@ struct Rollout {
       s.message = "version 8 is stable";
     });
   }
+  // As the planner does when a reading fails: rolled back within the pass that took the reading.
   void rollBack(const std::string& message, const PassFacts& facts) {
     pass([&](api::ModelReleaseStatus& s) {
       s.history.push_back({s.canaryVersion, "RolledBack", now(), message});
       s.rolledBackVersion = s.canaryVersion;
+      s.canaryVersion = "";
       s.canaryWeight = 0;
-      s.phase = api::Phase::RollingBack;
+      s.phase = api::Phase::RolledBack;
       s.message = message;
     }, facts);
-    pass([&](api::ModelReleaseStatus& s) {
-      s.canaryVersion = "";
-      s.phase = api::Phase::RolledBack;
-    });
   }
 };
 
