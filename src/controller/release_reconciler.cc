@@ -310,7 +310,9 @@ void ReleaseReconciler::recordDecision(Pass& pass) {
   for (const auto& t : pass.taken) facts.readings.push_back({t.gate, registry::stageOf(pass.gates, t.gate), t.measurement});
   facts.approvals = pass.newApprovals;
   for (const auto& action : pass.plan.actions) {
-    if (std::holds_alternative<release::MarkRequestHandled>(action) && pass.observed.request) {
+    // A request handled by an earlier pass comes back only to have its annotation cleared.
+    const auto* handled = std::get_if<release::MarkRequestHandled>(&action);
+    if (handled && pass.observed.request && handled->id != pass.release.status.lastHandledRequest) {
       facts.requests.push_back(pass.observed.request->text);
     }
   }

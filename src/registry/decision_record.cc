@@ -78,9 +78,10 @@ void close(api::DecisionRecordStatus& record, const std::string& outcome, const 
 
 void trim(std::vector<api::DecisionRecordStatus>& records) {
   while (records.size() > kMaxDecisionRecords) {
-    // The oldest whose run MLflow has complete goes first; if none is, the oldest (its run stays incomplete).
+    // The oldest whose run MLflow has complete goes first; if none is (MLflow away for three rollouts,
+    // or no MLflow at all), the oldest.
     auto done = std::find_if(records.begin(), records.end(), [](const api::DecisionRecordStatus& r) {
-      return !r.outcome.empty() && (r.runEnded || r.runId.empty());
+      return !r.outcome.empty() && r.runEnded;
     });
     records.erase(done == records.end() ? records.begin() : done);
   }

@@ -6,6 +6,7 @@
 
 #include "aviary/common/clock.h"
 #include "aviary/registry/decision_record.h"
+#include "mocks/api/canary_steps.h"
 
 namespace aviary::registry::testing {
 
@@ -15,22 +16,6 @@ inline TimePoint epoch() {
   TimePoint t;
   parseRfc3339("2026-03-01T10:00:00Z", t);
   return t;
-}
-
-inline api::CanaryStep weight(int w) {
-  api::CanaryStep s;
-  s.setWeight = w;
-  return s;
-}
-inline api::CanaryStep analysis(std::vector<std::string> gates) {
-  api::CanaryStep s;
-  s.analysis = api::AnalysisStep{std::move(gates)};
-  return s;
-}
-inline api::CanaryStep approval() {
-  api::CanaryStep s;
-  s.approval = api::ApprovalStep{{"release-managers"}, {}};
-  return s;
 }
 
 inline api::Gate thresholdGate(std::string name, double max) {
@@ -60,7 +45,9 @@ inline api::ModelRelease canaryRelease() {
   r.metadata.uid = "uid-1";
   r.spec.model = {"fraud-model", "8"};
   api::CanaryStrategy canary;
-  canary.steps = {weight(20), analysis({"error-rate", "latency"}), approval(), weight(50), analysis({"error-rate"})};
+  using namespace aviary::testing;
+  canary.steps = {weightStep(20), analysisStep({"error-rate", "latency"}), approvalStep(), weightStep(50),
+                  analysisStep({"error-rate"})};
   r.spec.strategy.canary = canary;
   r.spec.analysis.gates = {thresholdGate("error-rate", 0.01), compareGate("latency")};
   return r;
