@@ -256,3 +256,29 @@ def test_an_operator_killed_mid_rollout_leaves_one_whole_run(namespace, private_
         assert_whole(runs, namespace, model, mlflow)
     finally:
         second.stop()
+
+
+def test_without_mlflow_the_record_stays_in_status_and_report_reads_it(namespace, command_operator):
+    from test_canary import release
+    model = "rec-" + uuid.uuid4().hex[:6]
+    steps = [{"setWeight": 50}, {"analysis": {"gates": ["error-rate"]}}, {"setWeight": 100}]
+    for version in (1, 2):
+        r = release(model, version, steps)
+        r["spec"]["analysis"] = {"interval": "1s", "gates": [command_gate("error-rate", 0.002, 2)]}
+        apply(r, namespace)
+        wait_phase(model, namespace, "Promoted", timeout=120)
+    wait_for("version 2 stable", lambda: release_status(model, namespace).get("stableVersion") == "2", timeout=60)
+    record = wait_for("the record ended", lambda: (lambda r: r if r and r.get("outcome") else None)(
+        last_record(model, namespace)), timeout=60)
+    assert not record.get("runId"), record
+    out = report(namespace, model, "-o", "json")
+    assert out.returncode == 0, out
+    document = json.loads(out.stdout)
+    assert document["source"]["origin"] == "status", document["source"]
+    jsonschema.validate(document["record"], SCHEMA)
+    assert len(document["record"]["measurements"]["error-rate"]) == gate_readings(release_status(model, namespace),
+                                                                                 "error-rate")
+    missing = report(namespace, model, "--rollout", "99")
+    assert missing.returncode == 1 and "no decision record for rollout 99" in missing.stderr, missing
+    usage = report(namespace, model, "-o", "yaml")
+    assert usage.returncode == 2, usage
