@@ -345,6 +345,8 @@ void fields(V& v, RecordPoint& p) {
   v.optional("baseline", p.baseline);
   v.optional("pValue", p.pValue);
   v.optional("eValue", p.eValue);
+  v.optional("requests", p.requests);
+  v.optional("baselineRequests", p.baselineRequests);
   v.optional("detail", p.detail);
 }
 

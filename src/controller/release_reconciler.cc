@@ -307,7 +307,10 @@ void ReleaseReconciler::drainRegistry(Pass& pass) {
 void ReleaseReconciler::recordDecision(Pass& pass) {
   if (!pass.observed.specErrors.empty()) return;
   registry::PassFacts facts;
-  for (const auto& t : pass.taken) facts.readings.push_back({t.gate, registry::stageOf(pass.gates, t.gate), t.measurement});
+  for (const auto& t : pass.taken) {
+    const auto* gate = registry::gateOf(pass.gates, t.gate);
+    facts.readings.push_back({t.gate, gate ? gate->stage : "", t.measurement, gate ? gate->sequential : std::nullopt});
+  }
   facts.approvals = pass.newApprovals;
   for (const auto& action : pass.plan.actions) {
     // A request handled by an earlier pass comes back only to have its annotation cleared.

@@ -134,6 +134,10 @@ void addFacts(api::DecisionRecordStatus& record, const PassFacts& facts, const a
     point.baseline = r.measurement.baseline;
     point.pValue = numberAfter(r.measurement.detail, "p=");
     point.eValue = numberAfter(r.measurement.detail, "e=");
+    if (r.sequential) {
+      point.requests = r.sequential->canary.total;
+      point.baselineRequests = r.sequential->baseline.total;
+    }
     point.detail = r.measurement.detail.substr(0, 1024);
     addPoint(record, std::move(point));
   }
@@ -141,14 +145,14 @@ void addFacts(api::DecisionRecordStatus& record, const PassFacts& facts, const a
 
 }  // namespace
 
-std::string stageOf(const std::vector<api::GateStatus>& gates, const std::string& gate) {
-  std::string stage;
+const api::GateStatus* gateOf(const std::vector<api::GateStatus>& gates, const std::string& gate) {
+  const api::GateStatus* found = nullptr;
   for (const auto& g : gates) {
     if (g.name != gate) continue;
-    stage = g.stage;
+    found = &g;
     if (!g.stopped) break;
   }
-  return stage;
+  return found;
 }
 
 std::string describeStep(const api::ModelReleaseSpec& spec, int32_t index) {
@@ -258,6 +262,8 @@ Json pointJson(const api::RecordPoint& p) {
   if (p.baseline) j["baseline"] = *p.baseline;
   if (p.pValue) j["pValue"] = *p.pValue;
   if (p.eValue) j["eValue"] = *p.eValue;
+  if (p.requests) j["requests"] = *p.requests;
+  if (p.baselineRequests) j["baselineRequests"] = *p.baselineRequests;
   if (!p.detail.empty()) j["detail"] = p.detail;
   return j;
 }

@@ -179,6 +179,8 @@ size_t metricBatch(const std::vector<api::RecordPoint>& points, size_t from, std
       add("baseline", p.baseline);
       add("p_value", p.pValue);
       add("e_value", p.eValue);
+      add("requests", p.requests);
+      add("baseline_requests", p.baselineRequests);
       if (p.verdict) add("verdict", verdictScore(*p.verdict));
     }
     if (out.size() + these.size() > kMaxMetricsPerBatch) break;  // a point's metrics never split across batches

@@ -350,6 +350,8 @@ struct RecordPoint {
   std::optional<double> baseline;
   std::optional<double> pValue;
   std::optional<double> eValue;
+  std::optional<double> requests;          // sequential judges: the canary's requests counted so far
+  std::optional<double> baselineRequests;  // and the baseline's
   std::string detail;
 };
 

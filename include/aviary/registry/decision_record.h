@@ -25,6 +25,7 @@ struct GateReading {
   std::string gate;
   std::string stage;
   api::Measurement measurement;
+  std::optional<api::SequentialState> sequential;  // the gate's counts after this reading (sequential judges)
 };
 
 // What a pass saw and did, beyond the status it computed.
@@ -34,8 +35,8 @@ struct PassFacts {
   std::vector<std::string> requests;           // manual requests handled this pass (promote, abort …)
 };
 
-// The stage of the gate named `gate` (the running one when a stopped one shares its name).
-std::string stageOf(const std::vector<api::GateStatus>& gates, const std::string& gate);
+// The status of the gate named `gate` (the running one when a stopped one shares its name), or null.
+const api::GateStatus* gateOf(const std::vector<api::GateStatus>& gates, const std::string& gate);
 
 // Folds a pass into next.decisionRecords: opens a record when a rollout starts (a new canary
 // version, or a new rolloutStartedAt for a retry), appends its readings, steps, phase changes,

@@ -100,6 +100,22 @@ TEST(DecisionRecord, ReplanningAFinishedPassNeverReopensTheRecord) {
   EXPECT_EQ(next.decisionRecords.size(), 1u);
 }
 
+TEST(DecisionRecord, ASequentialGateCarriesItsRequestCounts) {
+  Rollout r(canaryRelease());
+  r.start();
+  auto reading = r.reading("errors-vs-baseline", "8/step-1", api::Verdict::Inconclusive, 0.012, 0.010, "p=0.4 e=2.5 ratio cs=[0.8,1.6]");
+  reading.sequential = api::SequentialState{};
+  reading.sequential->canary = {12, 1000};
+  reading.sequential->baseline = {40, 4000};
+  r.step(1, api::Phase::Progressing, std::nullopt, {{reading}, {}, {}});
+  const auto& point = r.status.decisionRecords.at(0).points.at(1);
+  EXPECT_EQ(point.requests, 1000);
+  EXPECT_EQ(point.baselineRequests, 4000);
+  EXPECT_EQ(point.eValue, 2.5);
+  const auto json = decisionRecordJson(r.status.decisionRecords.at(0), r.release);
+  EXPECT_EQ(json["measurements"]["errors-vs-baseline"][0]["requests"], 1000);
+}
+
 TEST(DecisionRecord, ReadingsWithoutDataAreNotRecorded) {
   Rollout r(canaryRelease());
   r.start();

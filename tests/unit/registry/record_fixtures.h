@@ -90,7 +90,7 @@ struct Rollout {
     m.value = value;
     m.baseline = baseline;
     m.detail = detail;
-    return {gate, stage, m};
+    return {gate, stage, m, std::nullopt};
   }
 
   // Starts the rollout of `version` at weight 20 (canary) or into preview (blue-green).

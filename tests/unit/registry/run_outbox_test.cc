@@ -161,6 +161,22 @@ TEST(RunOutbox, BatchesStayWithinMlflowsLimitsAndNeverSplitAPoint) {
   EXPECT_EQ(batch.size(), 801u);
 }
 
+TEST(RunOutbox, RequestCountsBecomeSeries) {
+  api::RecordPoint p;
+  p.gate = "errors-vs-baseline";
+  p.time = "2026-03-01T10:00:00Z";
+  p.step = 2;
+  p.requests = 1000;
+  p.baselineRequests = 4000;
+  std::vector<MetricPoint> batch;
+  metricBatch({p}, 0, batch);
+  ASSERT_EQ(batch.size(), 2u);
+  EXPECT_EQ(batch[0].key, "gate/errors-vs-baseline/requests");
+  EXPECT_EQ(batch[1].key, "gate/errors-vs-baseline/baseline_requests");
+  EXPECT_EQ(batch[1].value, 4000);
+  EXPECT_EQ(batch[1].step, 2);
+}
+
 TEST(RunOutbox, RecordsSyncInOrder) {
   Rollout r(canaryRelease());
   r.start("8");
