@@ -64,7 +64,7 @@ class PrivateMlflow(Mlflow):
         self.proc = subprocess.Popen(
             [mlflow_executable(), "server",
              "--backend-store-uri", f"sqlite:///{self.dir}/mlflow.db",
-             "--default-artifact-root", f"{self.dir}/artifacts",
+             "--serve-artifacts", "--artifacts-destination", f"{self.dir}/artifacts",
              "--host", "127.0.0.1", "--port", str(self.port), "--workers", "1",
              "--gunicorn-opts", f"--access-logfile {self.access_log}"],
             stdout=log, stderr=subprocess.STDOUT, start_new_session=True)

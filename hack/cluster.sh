@@ -138,7 +138,7 @@ start_mlflow() {
   mkdir -p "$CLUSTER_DIR/mlflow/artifacts"
   start_component mlflow "$MLFLOW_VENV/bin/mlflow" server \
     --backend-store-uri "sqlite:///$CLUSTER_DIR/mlflow/mlflow.db" \
-    --default-artifact-root "$CLUSTER_DIR/mlflow/artifacts" \
+    --serve-artifacts --artifacts-destination "$CLUSTER_DIR/mlflow/artifacts" \
     --host 127.0.0.1 --port "${PORTS[mlflow]}" --workers 2 --gunicorn-opts=--preload
 }
 

@@ -308,6 +308,19 @@ print("MLflow: %s version %s tags: %s; alias champion -> version %s" % (v["name"
 ' "$out" "$(mlflow_api GET "registered-models/get?name=$MODEL")" >&2
 }
 
+# The rolled back rollout's decision record (docs/audit.md): its MLflow run, once the operator has
+# ended it, and the first lines of `aviary report`.
+show_decision_record() {
+  local deadline=$((SECONDS + 20)) url
+  until "$AVIARY" report -n "$NS" "$RELEASE" >/dev/null 2>&1; do
+    [ "$SECONDS" -lt "$deadline" ] || { log "the decision record is not complete in MLflow yet (the operator retries)"; break; }
+    sleep 1
+  done
+  "$AVIARY" report -n "$NS" "$RELEASE" 2>&1 | sed -n '1,9p' >&2 || true
+  url=$(status_field '{.status.decisionRecords[-1:].runUrl}')
+  [ -z "$url" ] || log "decision record (MLflow run): $url"
+}
+
 where_to_look() {
   cat <<EOF
 
@@ -317,6 +330,7 @@ Where to look (first: eval "\$(hack/cluster.sh env)"):
   kubectl get httproute -n $NS $RELEASE -o yaml
   Prometheus   $AVIARY_PROMETHEUS_URL/graph?g0.expr=sum%20by%20(version%2Ccode)%20(rate(model_requests_total%7Bnamespace%3D%22$NS%22%7D%5B15s%5D))
   MLflow UI    $AVIARY_MLFLOW_URL/#/models/$MODEL   (tags and aliases the operator recorded)
+  decisions    $AVIARY report -n $NS $RELEASE [--rollout N] [-o markdown]; runs in MLflow experiment aviary/$NS/$RELEASE
   simulator    $AVIARY_SIMULATOR_URL/routing
   operator     log $OPERATOR_LOG
                metrics $OPERATOR_HEALTH/metrics (also scraped by Prometheus as job="aviary-operator")
@@ -352,6 +366,7 @@ main() {
   log "rolled back to version $(status_field '{.status.stableVersion}'); $(gate_summary 3)"
   log "condition Degraded: $(status_field '{.status.conditions[?(@.type=="Degraded")].reason}: {.status.conditions[?(@.type=="Degraded")].message}')"
   show_registry_record 3
+  show_decision_record
 
   where_to_look
   if [ "$KEEP" = 1 ]; then

@@ -336,6 +336,61 @@ void fields(V& v, HistoryEntry& h) {
 }
 
 template <class V>
+void fields(V& v, RecordPoint& p) {
+  v.optional("gate", p.gate);
+  v.optional("time", p.time);
+  v.optional("step", p.step);
+  v.optional("verdict", p.verdict);
+  v.optional("value", p.value);
+  v.optional("baseline", p.baseline);
+  v.optional("pValue", p.pValue);
+  v.optional("eValue", p.eValue);
+  v.optional("requests", p.requests);
+  v.optional("baselineRequests", p.baselineRequests);
+  v.optional("detail", p.detail);
+}
+
+template <class V>
+void fields(V& v, RecordEvent& e) {
+  v.optional("kind", e.kind);
+  v.optional("time", e.time);
+  v.optional("step", e.step);
+  v.optional("action", e.action);
+  v.optional("by", e.by);
+  v.optional("decision", e.decision);
+  v.optional("comment", e.comment);
+  v.optional("message", e.message);
+}
+
+template <class V>
+void fields(V& v, DecisionRecordStatus& r) {
+  v.optional("rollout", r.rollout);
+  v.optional("version", r.version);
+  v.optional("baselineVersion", r.baselineVersion);
+  v.optional("strategy", r.strategy);
+  v.optional("startedAt", r.startedAt);
+  v.optional("endedAt", r.endedAt);
+  v.optional("outcome", r.outcome);
+  v.optional("reason", r.reason);
+  v.optional("events", r.events);
+  v.optional("points", r.points);
+  v.optional("prunedPoints", r.prunedPoints, OmitZero{});
+  v.optional("droppedPoints", r.droppedPoints, OmitZero{});
+  v.optional("experimentId", r.experimentId);
+  v.optional("runId", r.runId);
+  v.optional("runUrl", r.runUrl);
+  v.optional("sentPoints", r.sentPoints);
+  v.optional("sentEvents", r.sentEvents);
+  v.optional("paramsLogged", r.paramsLogged);
+  v.optional("runEnded", r.runEnded);
+  v.optional("artifactUploaded", r.artifactUploaded);
+  v.optional("versionTagged", r.versionTagged);
+  v.optional("attempts", r.attempts, OmitZero{});
+  v.optional("lastError", r.lastError);
+  v.optional("nextAttemptAt", r.nextAttemptAt);
+}
+
+template <class V>
 void fields(V& v, ModelReleaseStatus& s) {
   v.optional("observedGeneration", s.observedGeneration);
   v.optional("phase", s.phase);
@@ -357,6 +412,7 @@ void fields(V& v, ModelReleaseStatus& s) {
   v.optional("approvals", s.approvals);
   v.optional("registrySync", s.registrySync);
   v.optional("history", s.history);
+  v.optional("decisionRecords", s.decisionRecords);
 }
 
 // ---- ReleaseApproval -----------------------------------------------------------------------------

@@ -16,6 +16,7 @@ constexpr Command kCommands[] = {
     {"set-version", "[-n NS] NAME VERSION", "start a rollout of VERSION (for CI)", setVersionCommand},
     {"wait", "[-n NS] NAME [--timeout 30m]", "until promoted (exit 0), failed (1) or timeout (2)", waitCommand},
     {"dashboard", "[--port 3100] [-n NS]", "the release dashboard on 127.0.0.1, as your kubeconfig's user", dashboardCommand},
+    {"report", "[-n NS] NAME [--rollout N|--version V] [-o text|json|markdown]", "a rollout's decision record (exit 1: incomplete)", reportCommand},
     {"lint", "FILE...", "check ModelRelease / ReleaseApproval manifests offline", lintCommand},
     {"operator", "[--kubeconfig PATH] [--namespace NS] [--leader-elect] ...", "run the controller (watch releases, reconcile)", operatorCommand},
     {"version", "", "print the aviary version", versionCommand},

@@ -58,5 +58,6 @@ int rejectCommand(const Invocation& call);
 int setVersionCommand(const Invocation& call);
 int waitCommand(const Invocation& call);
 int dashboardCommand(const Invocation& call);
+int reportCommand(const Invocation& call);
 
 }  // namespace aviary::cli

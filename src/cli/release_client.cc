@@ -6,6 +6,7 @@
 #include "aviary/api/decode.h"
 #include "aviary/k8s/kube_client.h"
 #include "aviary/k8s/rest_config.h"
+#include "aviary/k8s/secret_reader.h"
 
 namespace aviary::cli {
 
@@ -69,6 +70,10 @@ Result<Json> ReleaseClient::get(const std::string& release) {
   auto object = client_->get(kModelReleases, namespaceName_, release);
   if (!object) return explain(object.error(), release);
   return object;
+}
+
+Result<std::string> ReleaseClient::secretValue(const std::string& secret, const std::string& key) {
+  return k8s::readSecretValue(*client_, namespaceName_, secret, key);
 }
 
 Result<Json> ReleaseClient::mergePatch(const std::string& release, const Json& patch) {

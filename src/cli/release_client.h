@@ -44,6 +44,8 @@ class ReleaseClient {
   // A JSON merge patch of the release (metadata and spec; never status).
   Result<Json> mergePatch(const std::string& release, const Json& patch);
   Result<Json> createApproval(const Json& approval);
+  // A key of a Secret in the releases' namespace (MLflow credentials for `aviary report`).
+  Result<std::string> secretValue(const std::string& secret, const std::string& key);
   // The authenticated user, as the API server sees us (SelfSubjectReview).
   Result<approval::Identity> whoAmI();
 

@@ -12,6 +12,8 @@
 #include "aviary/controller/merge_patch.h"
 #include "aviary/controller/observe.h"
 #include "aviary/notify/notification.h"
+#include "aviary/registry/decision_record.h"
+#include "aviary/registry/run_outbox.h"
 #include "aviary/registry/outbox.h"
 #include "aviary/telemetry/operator_metrics.h"
 
@@ -312,6 +314,31 @@ void ReleaseReconciler::drainRegistry(Pass& pass) {
   pass.registryRetryAt = drained.retryAt;
 }
 
+// The rollout's decision record (docs/audit.md): folded from this pass, then fed to the registry's
+// run tracker through its own outbox in status.
+void ReleaseReconciler::recordDecision(Pass& pass) {
+  if (!pass.observed.specErrors.empty()) return;
+  registry::PassFacts facts;
+  for (const auto& t : pass.taken) {
+    const auto* gate = registry::gateOf(pass.gates, t.gate);
+    facts.readings.push_back({t.gate, gate ? gate->stage : "", t.measurement, gate ? gate->sequential : std::nullopt});
+  }
+  facts.approvals = pass.newApprovals;
+  for (const auto& action : pass.plan.actions) {
+    // A request handled by an earlier pass comes back only to have its annotation cleared.
+    const auto* handled = std::get_if<release::MarkRequestHandled>(&action);
+    if (handled && pass.observed.request && handled->id != pass.release.status.lastHandledRequest) {
+      facts.requests.push_back(pass.observed.request->text);
+    }
+  }
+  registry::recordPass(pass.release, pass.status, facts, pass.now);
+  auto* runs = pass.registry ? pass.registry->runTracker() : nullptr;
+  if (!runs) return;
+  auto synced = registry::syncRuns(pass.status.decisionRecords, pass.release, *runs, *pass.registry, pass.now);
+  if (!synced.lastError.empty()) pass.log.warn("decision record not sent to MLflow; will retry", {{"error", synced.lastError}});
+  if (synced.retryAt && (!pass.registryRetryAt || *synced.retryAt < *pass.registryRetryAt)) pass.registryRetryAt = synced.retryAt;
+}
+
 Status ReleaseReconciler::writeStatus(Pass& pass) {
   const Json before = pass.object.value("status", Json::object());
   const Json after = api::encodeStatus(pass.status);
@@ -454,6 +481,7 @@ Result<runtime::ReconcileOutcome> ReleaseReconciler::reconcile(const std::string
     approvals.erase(approvals.begin(), approvals.end() - static_cast<std::ptrdiff_t>(kMaxApprovalRecords));
   }
   drainRegistry(pass);
+  recordDecision(pass);
   auto written = writeStatus(pass);
   if (!written.ok()) return written.error();
   clearRequests(pass);

@@ -337,6 +337,64 @@ struct HistoryEntry {
   std::string message;
 };
 
+// ---- decision record (docs/audit.md) ------------------------------------------------------------
+// What one rollout saw and decided, kept in status until the run in MLflow has it (the run outbox).
+
+// One reading of the rollout: a gate's measurement, or (gate empty) the canary weight.
+struct RecordPoint {
+  std::string gate;  // empty: the canary weight (value)
+  std::string time;  // RFC 3339, when it was taken
+  int32_t step = 0;  // the rollout step it was taken in
+  std::optional<Verdict> verdict;  // gates only
+  std::optional<double> value;
+  std::optional<double> baseline;
+  std::optional<double> pValue;
+  std::optional<double> eValue;
+  std::optional<double> requests;          // sequential judges: the canary's requests counted so far
+  std::optional<double> baselineRequests;  // and the baseline's
+  std::string detail;
+};
+
+// A step of the timeline, a manual request or an approval (kind step | request | approval | decision).
+struct RecordEvent {
+  std::string kind;
+  std::string time;
+  int32_t step = 0;
+  std::string action;  // step: "setWeight 20" / "analysis error-rate" …; request: its kind
+  std::string by;      // approvals: the verified identity
+  std::string decision;
+  std::string comment;
+  std::string message;
+};
+
+struct DecisionRecordStatus {
+  int32_t rollout = 0;  // 1, 2, …: the rollout's number in this release
+  std::string version;
+  std::string baselineVersion;
+  std::string strategy;  // canary | blueGreen
+  std::string startedAt;
+  std::string endedAt;
+  std::string outcome;  // "" while running, else Promoted | RolledBack | Aborted | Superseded
+  std::string reason;
+  std::vector<RecordEvent> events;  // bounded
+  std::vector<RecordPoint> points;  // bounded: sent points go first when full
+  int32_t prunedPoints = 0;         // sent to MLflow, then dropped from status
+  int32_t droppedPoints = 0;        // dropped before MLflow had them (the record is incomplete)
+  // The run outbox: how far MLflow has the record.
+  std::string experimentId;
+  std::string runId;
+  std::string runUrl;
+  int32_t sentPoints = 0;  // points[0, sentPoints) are acknowledged (the high-water mark)
+  int32_t sentEvents = 0;  // events[0, sentEvents) are tags on the run
+  bool paramsLogged = false;
+  bool runEnded = false;
+  bool artifactUploaded = false;
+  bool versionTagged = false;
+  int32_t attempts = 0;
+  std::string lastError;
+  std::string nextAttemptAt;
+};
+
 struct ModelReleaseStatus {
   int64_t observedGeneration = 0;
   Phase phase = Phase::Pending;
@@ -358,6 +416,7 @@ struct ModelReleaseStatus {
   std::vector<ApprovalRecord> approvals;
   std::vector<RegistryRecord> registrySync;
   std::vector<HistoryEntry> history;      // bounded (last 10)
+  std::vector<DecisionRecordStatus> decisionRecords;  // bounded: the last rollouts, oldest first
 };
 
 struct ModelRelease {

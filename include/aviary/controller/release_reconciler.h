@@ -73,6 +73,7 @@ class ReleaseReconciler final : public runtime::Reconciler {
   Status actOne(Pass& pass, const release::Action& action);
   void reportUnfixableAction(Pass& pass, const release::Action& action, const Error& error);
   void drainRegistry(Pass& pass);
+  void recordDecision(Pass& pass);
   Status writeStatus(Pass& pass);
   void clearRequests(Pass& pass);
   void report(const Pass& pass);

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "aviary/common/result.h"
+#include "aviary/registry/run_tracker.h"
 
 namespace aviary::registry {
 
@@ -37,6 +38,9 @@ class ModelRegistry {
   virtual Status setAlias(const std::string& model, const std::string& alias, const std::string& version) = 0;
   // Removes the alias; an alias that does not exist is not an error.
   virtual Status deleteAlias(const std::string& model, const std::string& alias) = 0;
+  // The experiment tracking of the same server, where decision records go as runs; null when the
+  // registry has none. Owned by the registry.
+  virtual RunTracker* runTracker() { return nullptr; }
 };
 
 using ModelRegistryPtr = std::unique_ptr<ModelRegistry>;

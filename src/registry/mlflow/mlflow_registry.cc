@@ -9,46 +9,14 @@ namespace aviary::registry {
 namespace {
 
 using Json = nlohmann::json;
-constexpr std::chrono::milliseconds kTimeout{5000};
-
-std::string base64(const std::string& in) {
-  static const char* table = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  int val = 0, bits = -6;
-  for (unsigned char c : in) {
-    val = (val << 8) + c;
-    bits += 8;
-    while (bits >= 0) {
-      out.push_back(table[(val >> bits) & 0x3F]);
-      bits -= 6;
-    }
-  }
-  if (bits > -6) out.push_back(table[((val << 8) >> (bits + 8)) & 0x3F]);
-  while (out.size() % 4) out.push_back('=');
-  return out;
-}
 
 }  // namespace
 
 MlflowRegistry::MlflowRegistry(std::string baseUrl, MlflowCredentials credentials)
-    : baseUrl_(std::move(baseUrl)), credentials_(std::move(credentials)) {
-  while (!baseUrl_.empty() && baseUrl_.back() == '/') baseUrl_.pop_back();
-}
+    : client_(std::move(baseUrl), std::move(credentials)), runs_(client_) {}
 
 Result<std::string> MlflowRegistry::call(const std::string& method, const std::string& path, const std::string& body) {
-  std::map<std::string, std::string> headers{{"Accept", "application/json"}};
-  if (!body.empty()) headers["Content-Type"] = "application/json";
-  if (!credentials_.username.empty()) {
-    headers["Authorization"] = "Basic " + base64(credentials_.username + ":" + credentials_.password);
-  }
-  auto answer = httpFetch(method, baseUrl_ + "/api/2.0/mlflow/" + path, body, headers, kTimeout);
-  if (!answer.ok()) {
-    Error e = answer.error();
-    e.message = "MLflow at " + baseUrl_ + " unreachable: " + e.message;
-    return e;
-  }
-  if (answer->status < 200 || answer->status >= 300) return mlflowError(answer->status, answer->body);
-  return answer->body;
+  return client_.call(method, path, body);
 }
 
 Result<ModelVersionInfo> MlflowRegistry::getModelVersion(const std::string& model, const std::string& version) {

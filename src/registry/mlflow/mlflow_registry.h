@@ -1,6 +1,8 @@
 #pragma once
 #include "aviary/registry/model_registry.h"
 #include "aviary/common/http_fetch.h"
+#include "registry/mlflow/mlflow_client.h"
+#include "registry/mlflow/mlflow_runs.h"
 
 namespace aviary::registry {
 
@@ -14,12 +16,13 @@ class MlflowRegistry final : public ModelRegistry {
                         const std::map<std::string, std::string>& tags) override;
   Status setAlias(const std::string& model, const std::string& alias, const std::string& version) override;
   Status deleteAlias(const std::string& model, const std::string& alias) override;
+  RunTracker* runTracker() override { return &runs_; }
 
  private:
   // Calls `path` under /api/2.0/mlflow/ and returns the answer's JSON text.
   Result<std::string> call(const std::string& method, const std::string& path, const std::string& body);
-  std::string baseUrl_;
-  MlflowCredentials credentials_;
+  MlflowClient client_;
+  MlflowRuns runs_;
 };
 
 }  // namespace aviary::registry

@@ -31,6 +31,7 @@ Error mlflowError(long status, const std::string& body) {
   std::string message = stringField(j, "message", excerpt(body));
   ErrorCode mapped = ErrorCode::Unavailable;
   if (code == "RESOURCE_DOES_NOT_EXIST" || status == 404) mapped = ErrorCode::NotFound;
+  else if (code == "RESOURCE_ALREADY_EXISTS") mapped = ErrorCode::Conflict;
   else if (code == "INVALID_PARAMETER_VALUE" || status == 400) mapped = ErrorCode::InvalidSpec;
   else if (status == 401) mapped = ErrorCode::Unauthorized;
   else if (status == 403) mapped = ErrorCode::Forbidden;

@@ -21,6 +21,7 @@
 #include "aviary/workload/applier.h"
 #include "mocks/analysis/mock_metric_provider.h"
 #include "mocks/k8s/fake_kube_client.h"
+#include "mocks/registry/fake_run_tracker.h"
 #include "mocks/registry/mock_model_registry.h"
 #include "mocks/notify/mock_notifier.h"
 #include "mocks/runtime/mock_event_recorder.h"
@@ -103,7 +104,7 @@ class ReconcilerTest : public ::testing::Test {
       if (!release.spec.registry.mlflow) return nullptr;
       class Forwarder final : public registry::ModelRegistry {
        public:
-        explicit Forwarder(registry::ModelRegistry& to) : to_(to) {}
+        Forwarder(registry::ModelRegistry& to, registry::RunTracker& runs) : to_(to), runs_(runs) {}
         Result<registry::ModelVersionInfo> getModelVersion(const std::string& m, const std::string& v) override {
           return to_.getModelVersion(m, v);
         }
@@ -112,11 +113,13 @@ class ReconcilerTest : public ::testing::Test {
         }
         Status setAlias(const std::string& m, const std::string& a, const std::string& v) override { return to_.setAlias(m, a, v); }
         Status deleteAlias(const std::string& m, const std::string& a) override { return to_.deleteAlias(m, a); }
+        registry::RunTracker* runTracker() override { return &runs_; }
 
        private:
         registry::ModelRegistry& to_;
+        registry::RunTracker& runs_;
       };
-      return std::make_unique<Forwarder>(modelRegistry);
+      return std::make_unique<Forwarder>(modelRegistry, mlflowRuns);
     };
   }
 
@@ -185,6 +188,7 @@ class ReconcilerTest : public ::testing::Test {
   NiceMock<MockEventRecorder> events;
   NiceMock<MockNotifier> notifier;
   NiceMock<MockModelRegistry> modelRegistry;
+  aviary::testing::FakeRunTracker mlflowRuns;  // the tracking side of the same MLflow (decision records)
   MockMetricProvider* metrics = nullptr;  // owned by the provider registry
   workload::WorkloadApplier* realApplier() { return realApplier_.get(); }
 

@@ -11,29 +11,14 @@
 #include <vector>
 
 #include "aviary/release/planner.h"
+#include "mocks/api/canary_steps.h"
 
 namespace aviary::release::testing {
 
-inline api::CanaryStep weightStep(int32_t weight) {
-  api::CanaryStep step;
-  step.setWeight = weight;
-  return step;
-}
-inline api::CanaryStep pauseStep(std::optional<std::string> duration) {
-  api::CanaryStep step;
-  step.pause = api::PauseStep{std::move(duration)};
-  return step;
-}
-inline api::CanaryStep analysisStep(std::vector<std::string> gates = {"error-rate"}) {
-  api::CanaryStep step;
-  step.analysis = api::AnalysisStep{std::move(gates)};
-  return step;
-}
-inline api::CanaryStep approvalStep() {
-  api::CanaryStep step;
-  step.approval = api::ApprovalStep{{"release-managers"}, {}};
-  return step;
-}
+using aviary::testing::analysisStep;
+using aviary::testing::approvalStep;
+using aviary::testing::pauseStep;
+using aviary::testing::weightStep;
 
 inline api::ModelRelease baseRelease() {
   api::ModelRelease release;
