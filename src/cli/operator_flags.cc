@@ -19,7 +19,8 @@ const char* const kOperatorUsage =
     "         [--notify-url URL] [--notify-format generic|slack] [--enable-command-gates]\n"
     "         [--kube-qps 50] [--kube-burst 100]\n"
     "         [--dashboard]\n"
-    "         [--egress-allow LIST] [--egress-deny LIST] [--egress-loopback auto|allow|deny]\n";
+    "         [--egress-allow LIST] [--egress-deny LIST] [--egress-loopback auto|allow|deny]\n"
+    "         [--measurement-workers 4]\n";
 
 namespace {
 
@@ -29,7 +30,7 @@ constexpr const char* kValueFlags[] = {
     "--lease-duration", "--renew-deadline", "--retry-period", "--health-addr", "--log-level",
     "--api-addr",     "--api-tls-cert", "--api-tls-key",  "--notify-url",  "--notify-format",
     "--kube-qps",     "--kube-burst",
-    "--egress-allow", "--egress-deny", "--egress-loopback"};
+    "--egress-allow", "--egress-deny", "--egress-loopback", "--measurement-workers"};
 
 std::vector<FlagSpec> operatorFlagSpecs() {
   std::vector<FlagSpec> specs;
@@ -58,8 +59,9 @@ Status setValue(OperatorFlags& flags, const std::string& name, const std::string
     return okStatus();
   };
   if (name == "--kubeconfig") flags.kubeconfig = value;
-  if (name == "--namespace") flags.namespace_ = value;
-  if (name == "--workers") return integer(1, 64, flags.workers);
+  if (name == "--namespace") flags.manager.namespace_ = value;
+  if (name == "--workers") return integer(1, 64, flags.manager.workers);
+  if (name == "--measurement-workers") return integer(1, 64, flags.manager.measurementWorkers);
   if (name == "--kube-burst") return integer(1, 100'000, flags.kubeBurst);
   if (name == "--kube-qps") {
     char* end = nullptr;
@@ -69,25 +71,25 @@ Status setValue(OperatorFlags& flags, const std::string& name, const std::string
     }
     flags.kubeQps = qps;
   }
-  if (name == "--leader-election-namespace") flags.leaderElectionNamespace = value;
-  if (name == "--leader-election-id") flags.leaderElectionId = value;
-  if (name == "--lease-duration") return duration(flags.leaseDuration);
-  if (name == "--renew-deadline") return duration(flags.renewDeadline);
-  if (name == "--retry-period") return duration(flags.retryPeriod);
-  if (name == "--health-addr") flags.healthAddr = value;
-  if (name == "--api-addr") flags.apiAddr = value;
-  if (name == "--api-tls-cert") flags.apiTlsCert = value;
-  if (name == "--api-tls-key") flags.apiTlsKey = value;
+  if (name == "--leader-election-namespace") flags.manager.leaderElectionNamespace = value;
+  if (name == "--leader-election-id") flags.manager.leaderElectionId = value;
+  if (name == "--lease-duration") return duration(flags.manager.leaseDuration);
+  if (name == "--renew-deadline") return duration(flags.manager.renewDeadline);
+  if (name == "--retry-period") return duration(flags.manager.retryPeriod);
+  if (name == "--health-addr") flags.manager.healthAddr = value;
+  if (name == "--api-addr") flags.manager.apiAddr = value;
+  if (name == "--api-tls-cert") flags.manager.apiTlsCert = value;
+  if (name == "--api-tls-key") flags.manager.apiTlsKey = value;
   if (name == "--notify-url") {
     if (value.rfind("http://", 0) != 0 && value.rfind("https://", 0) != 0) {
       return bad("--notify-url: want an http:// or https:// URL");
     }
-    flags.notifyUrl = value;
+    flags.manager.notifyUrl = value;
   }
   if (name == "--notify-format") {
     auto format = api::parseNotificationFormat(value);
     if (!format) return bad("--notify-format: want generic or slack, got \"" + value + "\"");
-    flags.notifyFormat = *format;
+    flags.manager.notifyFormat = *format;
   }
   if (name == "--egress-allow" || name == "--egress-deny") {
     auto& into = name == "--egress-allow" ? flags.egressAllow : flags.egressDeny;
@@ -122,26 +124,27 @@ Result<OperatorFlags> parseOperatorFlags(const std::vector<std::string>& args) {
   if (!line) return line.error();
   if (!line->positionals.empty()) return bad("unexpected argument " + line->positionals.front());
   OperatorFlags flags;
-  flags.leaderElect = line->on("--leader-elect");
-  flags.commandGates = line->on("--enable-command-gates");
-  flags.dashboard = line->on("--dashboard");
+  flags.manager.leaderElect = line->on("--leader-elect");
+  flags.manager.commandGates = line->on("--enable-command-gates");
+  flags.manager.dashboard = line->on("--dashboard");
   for (const auto& [name, value] : line->values) {
     if (auto set = setValue(flags, name, value); !set) return set.error();
   }
-  if (flags.notifyUrl.empty() && flags.notifyFormat != api::NotificationFormat::Generic) {
+  auto& manager = flags.manager;
+  if (manager.notifyUrl.empty() && manager.notifyFormat != api::NotificationFormat::Generic) {
     return bad("--notify-format needs --notify-url");
   }
-  if (flags.apiTlsCert.empty() != flags.apiTlsKey.empty()) return bad("--api-tls-cert and --api-tls-key go together");
-  if (!flags.apiTlsCert.empty() && flags.apiAddr.empty()) return bad("--api-tls-cert needs --api-addr");
-  if (flags.dashboard && flags.apiAddr.empty()) return bad("--dashboard needs --api-addr (it is served there)");
-  if (!(flags.retryPeriod < flags.renewDeadline && flags.renewDeadline < flags.leaseDuration)) {
+  if (manager.apiTlsCert.empty() != manager.apiTlsKey.empty()) return bad("--api-tls-cert and --api-tls-key go together");
+  if (!manager.apiTlsCert.empty() && manager.apiAddr.empty()) return bad("--api-tls-cert needs --api-addr");
+  if (manager.dashboard && manager.apiAddr.empty()) return bad("--dashboard needs --api-addr (it is served there)");
+  if (!(manager.retryPeriod < manager.renewDeadline && manager.renewDeadline < manager.leaseDuration)) {
     return bad("want --retry-period < --renew-deadline < --lease-duration");
   }
-  if (flags.leaderElectionNamespace.empty()) {
+  if (manager.leaderElectionNamespace.empty()) {
     const char* podNamespace = std::getenv("POD_NAMESPACE");
-    flags.leaderElectionNamespace = podNamespace && *podNamespace ? podNamespace
-                                    : !flags.namespace_.empty()   ? flags.namespace_
-                                                                  : "default";
+    manager.leaderElectionNamespace = podNamespace && *podNamespace ? podNamespace
+                                      : !manager.namespace_.empty() ? manager.namespace_
+                                                                    : "default";
   }
   return flags;
 }

@@ -17,13 +17,14 @@ std::string errorOf(const std::vector<std::string>& args) {
 TEST(OperatorFlags, DefaultsMatchTheUsageText) {
   auto flags = parseOperatorFlags({});
   ASSERT_TRUE(flags.ok());
-  EXPECT_EQ(flags->workers, 2);
-  EXPECT_FALSE(flags->leaderElect);
-  EXPECT_FALSE(flags->commandGates);
-  EXPECT_EQ(flags->healthAddr, "127.0.0.1:8080");
+  EXPECT_EQ(flags->manager.workers, 2);
+  EXPECT_EQ(flags->manager.measurementWorkers, 4);
+  EXPECT_FALSE(flags->manager.leaderElect);
+  EXPECT_FALSE(flags->manager.commandGates);
+  EXPECT_EQ(flags->manager.healthAddr, "127.0.0.1:8080");
   EXPECT_EQ(flags->kubeQps, 50);
   EXPECT_EQ(flags->kubeBurst, 100);
-  EXPECT_EQ(flags->leaseDuration, Duration(seconds(15)));
+  EXPECT_EQ(flags->manager.leaseDuration, Duration(seconds(15)));
   EXPECT_NE(std::string(kOperatorUsage).find("[--kube-qps 50] [--kube-burst 100]"), std::string::npos);
 }
 
@@ -33,10 +34,10 @@ TEST(OperatorFlags, ValuesComeSeparateOrAfterAnEqualsSign) {
   ASSERT_TRUE(flags.ok()) << flags.error().message;
   EXPECT_EQ(flags->kubeQps, 12.5);
   EXPECT_EQ(flags->kubeBurst, 30);
-  EXPECT_EQ(flags->workers, 4);
-  EXPECT_TRUE(flags->commandGates);
-  EXPECT_FALSE(flags->leaderElect);
-  EXPECT_EQ(flags->namespace_, "ml");
+  EXPECT_EQ(flags->manager.workers, 4);
+  EXPECT_TRUE(flags->manager.commandGates);
+  EXPECT_FALSE(flags->manager.leaderElect);
+  EXPECT_EQ(flags->manager.namespace_, "ml");
 }
 
 TEST(OperatorFlags, ZeroQpsTurnsTheRateLimitOff) {
@@ -60,12 +61,19 @@ TEST(OperatorFlags, BadValuesNameTheFlagAndWhatItWants) {
   EXPECT_EQ(errorOf({"--api-tls-cert", "c.pem", "--api-tls-key", "k.pem"}), "--api-tls-cert needs --api-addr");
 }
 
+TEST(OperatorFlags, MeasurementWorkersAreBounded) {
+  auto flags = parseOperatorFlags({"--measurement-workers=8"});
+  ASSERT_TRUE(flags) << flags.error().message;
+  EXPECT_EQ(flags->manager.measurementWorkers, 8);
+  EXPECT_EQ(errorOf({"--measurement-workers", "0"}), "--measurement-workers: want 1..64, got \"0\"");
+}
+
 TEST(OperatorFlags, TheDashboardIsServedOnTheApiListener) {
   EXPECT_EQ(errorOf({"--dashboard"}), "--dashboard needs --api-addr (it is served there)");
   auto flags = parseOperatorFlags({"--api-addr", ":8443", "--dashboard"});
   ASSERT_TRUE(flags) << flags.error().message;
-  EXPECT_TRUE(flags->dashboard);
-  EXPECT_FALSE(parseOperatorFlags({})->dashboard);
+  EXPECT_TRUE(flags->manager.dashboard);
+  EXPECT_FALSE(parseOperatorFlags({})->manager.dashboard);
 }
 
 }  // namespace

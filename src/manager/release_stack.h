@@ -14,7 +14,7 @@
 #include "aviary/traffic/router.h"
 #include "aviary/workload/applier.h"
 
-namespace aviary::cli {
+namespace aviary::manager {
 
 struct ReleaseInformers {
   runtime::Informer& releases;
@@ -43,4 +43,4 @@ class ReleaseStack {
   std::unique_ptr<controller::ReleaseReconciler> reconciler_;
 };
 
-}  // namespace aviary::cli
+}  // namespace aviary::manager

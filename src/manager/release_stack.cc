@@ -1,4 +1,4 @@
-#include "cli/release_stack.h"
+#include "manager/release_stack.h"
 
 #include <unistd.h>
 
@@ -6,7 +6,7 @@
 #include "aviary/k8s/secret_reader.h"
 #include "aviary/registry/model_registry.h"
 
-namespace aviary::cli {
+namespace aviary::manager {
 
 namespace {
 
@@ -69,4 +69,4 @@ ReleaseStack::~ReleaseStack() {
   if (notifier_) notifier_->shutDown();
 }
 
-}  // namespace aviary::cli
+}  // namespace aviary::manager
