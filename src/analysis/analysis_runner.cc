@@ -6,8 +6,9 @@
 
 namespace aviary::analysis {
 
-AnalysisRunner::AnalysisRunner(const ProviderRegistry& providers, SecretResolver secrets)
-    : providers_(providers), secrets_(std::move(secrets)) {}
+AnalysisRunner::AnalysisRunner(const ProviderRegistry& providers, const Clock& clock, SecretResolver secrets,
+                               MeasurementSource* source)
+    : providers_(providers), clock_(clock), secrets_(std::move(secrets)), source_(source ? source : &inline_) {}
 
 namespace {
 
@@ -28,8 +29,9 @@ api::GateStatus* findStatus(std::vector<api::GateStatus>& statuses, const std::s
 Judgement errorJudgement(const Error& error) { return Judgement{api::Verdict::Error, std::nullopt, std::nullopt, error.message}; }
 
 // A provider's error may quote what the endpoint echoed back or the URL it called.
-Judgement fetchErrorJudgement(const Error& error, const QueryContext& context) {
-  return errorJudgement(makeError(error.code, withoutCredentials(error.message, context.secrets)));
+Result<MetricValue> withoutSecrets(Result<MetricValue> value, const QueryContext& context) {
+  if (value.ok()) return value;
+  return makeError(value.error().code, withoutCredentials(value.error().message, context.secrets));
 }
 
 // Cumulative queries (increase(...[{{elapsed}}])) count from the moment the gate's stage started.
@@ -43,37 +45,57 @@ void setStageWindow(QueryContext& context, const api::GateStatus& status, TimePo
 
 }  // namespace
 
-Judgement AnalysisRunner::measure(const api::ModelRelease& release, const Versions& versions, const api::Gate& gate,
-                                  const Judge& judge, api::GateStatus& status, TimePoint now) const {
-  MetricProvider* provider = providers_.find(providerKind(gate));
-  if (!provider) return errorJudgement(makeError(ErrorCode::InvalidSpec, "no provider registered for gate " + gate.name));
+FetchWork AnalysisRunner::fetchWork(const api::ModelRelease& release, const Versions& versions, const api::Gate& gate,
+                                    bool needsBaseline, const api::GateStatus& status, TimePoint now) const {
   QueryContext context;
   context.namespace_ = release.metadata.namespace_;
   context.release = release.metadata.name;
   context.baselineVersion = versions.baseline;
   context.version = versions.canary;
   setStageWindow(context, status, now);
-  if (secrets_) {
-    auto credentials = secrets_(release, gate);
-    if (!credentials.ok()) return errorJudgement(credentials.error());
-    context.secrets = std::move(*credentials);
-  }
-
-  auto canary = provider->fetch(gate, context);
-  if (!canary.ok()) return fetchErrorJudgement(canary.error(), context);
-  if (!judge.needsBaseline()) return judge.judge(*canary, nullptr);
-  QueryContext baselineContext = context;
-  baselineContext.version = context.baselineVersion;
-  auto baseline = provider->fetch(gate, baselineContext);
-  if (!baseline.ok()) return fetchErrorJudgement(baseline.error(), baselineContext);
-  if (!judge.sequential()) return judge.judge(*canary, &*baseline);
-  if (!status.sequential) status.sequential.emplace();
-  return judge.judgeLook(*canary, &*baseline, *status.sequential);
+  return [&providers = providers_, &clock = clock_, secrets = secrets_, release, gate, context, needsBaseline, now]() mutable {
+    FetchedValues values;
+    values.startedAt = now;
+    auto ready = [&]() -> FetchedValues {
+      values.readyAt = clock.now();
+      return std::move(values);
+    };
+    MetricProvider* provider = providers.find(providerKind(gate));
+    if (!provider) {
+      values.canary = makeError(ErrorCode::InvalidSpec, "no provider registered for gate " + gate.name);
+      return ready();
+    }
+    if (secrets) {
+      auto credentials = secrets(release, gate);
+      if (!credentials.ok()) {
+        values.canary = credentials.error();
+        return ready();
+      }
+      context.secrets = std::move(*credentials);
+    }
+    values.canary = withoutSecrets(provider->fetch(gate, context), context);
+    if (!values.canary.ok() || !needsBaseline) return ready();
+    QueryContext baseline = context;
+    baseline.version = context.baselineVersion;
+    values.baseline = withoutSecrets(provider->fetch(gate, baseline), baseline);
+    return ready();
+  };
 }
 
-StageResult AnalysisRunner::run(const api::ModelRelease& release, const Versions& versions,
+Judgement AnalysisRunner::judgeValues(const FetchedValues& values, const Judge& judge, api::GateStatus& status) {
+  if (!values.canary.ok()) return errorJudgement(values.canary.error());
+  if (!judge.needsBaseline()) return judge.judge(*values.canary, nullptr);
+  if (!values.baseline) return errorJudgement(makeError(ErrorCode::Internal, "the baseline was not measured"));
+  if (!values.baseline->ok()) return errorJudgement(values.baseline->error());
+  if (!judge.sequential()) return judge.judge(*values.canary, &**values.baseline);
+  if (!status.sequential) status.sequential.emplace();
+  return judge.judgeLook(*values.canary, &**values.baseline, *status.sequential);
+}
+
+StageResult AnalysisRunner::run(const api::ModelRelease& release, const std::string& stage, const Versions& versions,
                                 const std::vector<std::string>& gateNames, bool background,
                                 std::vector<api::GateStatus>& statuses, TimePoint now) const {
+  const std::string releaseKey = release.metadata.namespace_ + "/" + release.metadata.name;
   StageResult result;
   std::vector<const api::Gate*> gates;
   std::vector<GateState> states;
@@ -90,14 +112,19 @@ StageResult AnalysisRunner::run(const api::ModelRelease& release, const Versions
       status = &fresh;
     }
     GateState state = gateState(*status, *gate, timing);
+    std::optional<TimePoint> due;
     if (state == GateState::Running && measurementDue(*status, now)) {
-      state = recordMeasurement(*status, *gate, timing, measure(release, versions, *gate, *judge, *status, now), now);
-      result.taken.push_back({name, status->measurements.back(), state});
+      const MeasurementKey key{releaseKey, stage, name, status->nextMeasurementAt, versions.canary, versions.baseline};
+      if (auto values = source_->take(key, fetchWork(release, versions, *gate, judge->needsBaseline(), *status, now))) {
+        state = recordMeasurement(*status, *gate, timing, judgeValues(*values, *judge, *status), values->startedAt);
+        result.taken.push_back({name, status->measurements.back(), state, values->readyAt});
+      } else {
+        due = now + kPendingRecheck;  // the source wakes the release sooner, once the values are in
+      }
     }
-    if (state == GateState::Running) {
-      TimePoint due;
-      if (parseRfc3339(status->nextMeasurementAt, due) && (!result.nextDue || due < *result.nextDue)) result.nextDue = due;
-    }
+    TimePoint next;
+    if (state == GateState::Running && !due && parseRfc3339(status->nextMeasurementAt, next)) due = next;
+    if (state == GateState::Running && due && (!result.nextDue || *due < *result.nextDue)) result.nextDue = due;
     gates.push_back(gate);
     states.push_back(state);
     ordered.push_back(*status);

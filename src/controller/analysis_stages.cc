@@ -55,7 +55,7 @@ void runOne(const analysis::AnalysisRunner& runner, const api::ModelRelease& rel
   for (const auto& g : gates) {
     if (g.stage == stage) entries.push_back(g);
   }
-  auto result = runner.run(release, stageVersions(release, stage), names, isBackground(stage), entries, now);
+  auto result = runner.run(release, stage, stageVersions(release, stage), names, isBackground(stage), entries, now);
   for (auto& e : entries) e.stage = stage;
   eraseStage(stage, gates);
   gates.insert(gates.end(), entries.begin(), entries.end());

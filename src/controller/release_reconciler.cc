@@ -84,9 +84,13 @@ Duration until(TimePoint at, TimePoint now) {
 
 double secondsBetween(TimePoint from, TimePoint to) { return std::chrono::duration<double>(to - from).count(); }
 
-bool anyFailed(const std::vector<analysis::TakenMeasurement>& taken) {
-  return std::any_of(taken.begin(), taken.end(),
-                     [](const analysis::TakenMeasurement& t) { return t.measurement.verdict == api::Verdict::Fail; });
+// When the first failing measurement among taken was in hand (rollback reaction counts from there).
+std::optional<TimePoint> firstFailureAt(const std::vector<analysis::TakenMeasurement>& taken) {
+  std::optional<TimePoint> first;
+  for (const auto& t : taken) {
+    if (t.measurement.verdict == api::Verdict::Fail && (!first || t.readyAt < *first)) first = t.readyAt;
+  }
+  return first;
 }
 
 // Whether an action, once acknowledged, has moved traffic: a router's route write; with the replica
@@ -206,7 +210,7 @@ void ReleaseReconciler::observe(Pass& pass) {
   observed.analyses = std::move(stages.verdicts);
   pass.nextMeasurement = stages.nextDue;
   pass.taken = std::move(stages.taken);
-  if (anyFailed(pass.taken)) pass.failedMeasurementAt = deps_.clock.now();
+  pass.failedMeasurementAt = firstFailureAt(pass.taken);
 }
 
 // Plans; when the plan starts an analysis stage, runs its first measurement at once and plans again
@@ -224,7 +228,7 @@ void ReleaseReconciler::planWithAnalysis(Pass& pass) {
         pass.nextMeasurement = result.nextDue;
       }
       pass.taken.insert(pass.taken.end(), result.taken.begin(), result.taken.end());
-      if (!pass.failedMeasurementAt && anyFailed(result.taken)) pass.failedMeasurementAt = deps_.clock.now();
+      if (!pass.failedMeasurementAt) pass.failedMeasurementAt = firstFailureAt(result.taken);
       started = true;
     }
     if (!started) return;
@@ -260,6 +264,7 @@ Status ReleaseReconciler::actOne(Pass& pass, const release::Action& action) {
           [&](const release::StartAnalysis&) { return okStatus(); },  // started while planning (planWithAnalysis)
           [&](const release::StopAnalysis& a) {
             stopStage(a.stage, pass.gates);
+            deps_.analysis.cancel(pass.key, a.stage);
             return okStatus();
           },
           [&](const release::RecordEvent& a) {
@@ -452,6 +457,7 @@ Result<runtime::ReconcileOutcome> ReleaseReconciler::reconcile(const std::string
   if (!cached.object) {
     auto [ns, name] = runtime::splitKey(key);
     if (deps_.metrics) deps_.metrics->forgetRelease(ns, name);
+    deps_.analysis.cancel(key, "");
     return runtime::ReconcileOutcome{};
   }
   // The cache has not caught up with our own last status write: acting now would act on our past.

@@ -5,6 +5,7 @@
 #include "aviary/analysis/gate_credentials.h"
 #include "aviary/k8s/secret_reader.h"
 #include "aviary/registry/model_registry.h"
+#include "aviary/telemetry/operator_metrics.h"
 
 namespace aviary::manager {
 
@@ -20,7 +21,8 @@ std::string hostName() {
 
 ReleaseStack::ReleaseStack(k8s::Client& server, ReleaseInformers informers, const Clock& clock, runtime::Logger& logger,
                            telemetry::OperatorMetrics& metrics, telemetry::MetricsRegistry& registry,
-                           notify::WebhookNotifierOptions notifications, const analysis::ProviderOptions& providers)
+                           notify::WebhookNotifierOptions notifications, const analysis::ProviderOptions& providers,
+                           int measurementWorkers, std::function<void(const std::string&)> wake)
     : client_(server) {
   client_.addCache(informers.releases);
   client_.addCache(informers.deployments);
@@ -36,7 +38,12 @@ ReleaseStack::ReleaseStack(k8s::Client& server, ReleaseInformers informers, cons
       return k8s::readSecretValue(secrets, ns, name, key);
     });
   };
-  analysis_ = std::make_unique<analysis::AnalysisRunner>(providers_, std::move(gateSecrets));
+  measurements_ = std::make_unique<analysis::MeasurementPool>(
+      clock, analysis::MeasurementPoolOptions{measurementWorkers, 10'000, std::move(wake),
+                                              [series = metrics.measurementsPending.withLabels()](size_t pending) {
+                                                series.set(static_cast<double>(pending));
+                                              }});
+  analysis_ = std::make_unique<analysis::AnalysisRunner>(providers_, clock, std::move(gateSecrets), measurements_.get());
   runtime::EventRecorderOptions eventOptions;
   eventOptions.reportingInstance = hostName();
   events_ = std::make_unique<runtime::KubeEventRecorder>(server, clock, logger, eventOptions);
@@ -65,6 +72,7 @@ ReleaseStack::ReleaseStack(k8s::Client& server, ReleaseInformers informers, cons
 }
 
 ReleaseStack::~ReleaseStack() {
+  if (measurements_) measurements_->shutDown();  // before the providers its fetches use
   if (events_) events_->shutDown();
   if (notifier_) notifier_->shutDown();
 }

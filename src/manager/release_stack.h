@@ -1,12 +1,15 @@
 #pragma once
 // Everything the release reconciler needs, built once the operator's informers exist: the client that
 // reads from their caches, the workload applier, routers, metric providers, the model-registry
-// resolver, the Event recorder and the webhook notifier. Owned by the operator for its lifetime.
+// resolver, the Event recorder, the webhook notifier and the pool that fetches gate measurements. Owned by the operator for its lifetime.
 
+#include <functional>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "aviary/analysis/analysis_runner.h"
+#include "aviary/analysis/measurement_pool.h"
 #include "aviary/controller/cache_reading_client.h"
 #include "aviary/controller/release_reconciler.h"
 #include "aviary/notify/webhook_notifier.h"
@@ -26,9 +29,11 @@ struct ReleaseInformers {
 
 class ReleaseStack {
  public:
+  // wake: enqueues a release key (a gate look it waited for is ready).
   ReleaseStack(k8s::Client& server, ReleaseInformers informers, const Clock& clock, runtime::Logger& logger,
                telemetry::OperatorMetrics& metrics, telemetry::MetricsRegistry& registry,
-               notify::WebhookNotifierOptions notifications, const analysis::ProviderOptions& providers);
+               notify::WebhookNotifierOptions notifications, const analysis::ProviderOptions& providers,
+               int measurementWorkers, std::function<void(const std::string&)> wake);
   ~ReleaseStack();
   runtime::Reconciler& reconciler() { return *reconciler_; }
 
@@ -37,6 +42,7 @@ class ReleaseStack {
   workload::WorkloadApplierPtr applier_;
   traffic::RouterRegistry routers_;
   analysis::ProviderRegistry providers_;
+  std::unique_ptr<analysis::MeasurementPool> measurements_;
   std::unique_ptr<analysis::AnalysisRunner> analysis_;
   std::unique_ptr<runtime::KubeEventRecorder> events_;
   std::unique_ptr<notify::WebhookNotifier> notifier_;

@@ -39,6 +39,8 @@ OperatorMetrics::OperatorMetrics(MetricsRegistry& registry, const std::string& v
                                     "Requests made to the Kubernetes API server, by verb and HTTP status code.",
                                     {"verb", "code"}, {1'000})),
       workqueueDepth(registry.gauge("aviary_workqueue_depth", "Keys waiting in the work queue.")),
+      measurementsPending(registry.gauge("aviary_measurements_pending",
+                                         "Gate measurements waiting for or being fetched by the measurement pool.")),
       buildInfo(registry.gauge("aviary_build_info", "Version of the running operator; always 1.", {"version"})) {
   buildInfo.withLabels({"version", version}).set(1);
 }

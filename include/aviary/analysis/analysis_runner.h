@@ -1,8 +1,10 @@
 #pragma once
 // Runs one analysis stage of a release (an analysis step, blue-green pre/post-promotion analysis, or
 // background analysis): takes the measurements that are due, judges them, updates status.gates[] and
-// combines the gates into the stage's verdict. Called from reconcile; never sleeps: it tells the caller
-// when the next measurement is due so the key is requeued for exactly then.
+// combines the gates into the stage's verdict. Called from reconcile; never sleeps and never waits on a
+// provider: a due look's values come from a MeasurementSource (measurement_source.h), which fetches them
+// in the background in the operator; a look still being fetched leaves its gate Running. It tells the
+// caller when the next measurement is due so the key is requeued for exactly then.
 // Thread-safety: run() may be called concurrently for different releases.
 
 #include <functional>
@@ -12,6 +14,7 @@
 #include <vector>
 
 #include "aviary/analysis/gate_assessor.h"
+#include "aviary/analysis/measurement_source.h"
 #include "aviary/analysis/provider.h"
 #include "aviary/api/model_release.h"
 #include "aviary/common/egress_policy.h"
@@ -45,6 +48,7 @@ struct TakenMeasurement {
   std::string gate;
   api::Measurement measurement;
   GateState state = GateState::Running;
+  TimePoint readyAt;  // when its values were in hand
 };
 
 struct StageResult {
@@ -60,7 +64,14 @@ using SecretResolver =
 
 class AnalysisRunner {
  public:
-  explicit AnalysisRunner(const ProviderRegistry& providers, SecretResolver secrets = {});
+  // A look being fetched is asked for again after this long at the latest.
+  static constexpr Duration kPendingRecheck = std::chrono::seconds(5);
+
+  // source: where due looks' values come from; nullptr = fetched at once on the caller's thread.
+  // providers, clock and source must outlive the runner and every fetch it handed to the source (a
+  // fetch owns copies of everything else).
+  AnalysisRunner(const ProviderRegistry& providers, const Clock& clock, SecretResolver secrets = {},
+                 MeasurementSource* source = nullptr);
 
   // The versions a stage measures: `canary` is the version under test, `baseline` what compare judges
   // hold it against (the stable version; after a blue-green switch, the previous one).
@@ -71,16 +82,26 @@ class AnalysisRunner {
 
   // statuses: this stage's entries of status.gates[] (created on first run); gateNames: the stage's
   // gates (validated to exist in spec.analysis.gates).
-  StageResult run(const api::ModelRelease& release, const Versions& versions, const std::vector<std::string>& gateNames,
-                  bool background, std::vector<api::GateStatus>& statuses, TimePoint now) const;
+  StageResult run(const api::ModelRelease& release, const std::string& stage, const Versions& versions,
+                  const std::vector<std::string>& gateNames, bool background, std::vector<api::GateStatus>& statuses,
+                  TimePoint now) const;
+
+  // Drops the looks of a stage not yet judged (every stage when empty): the stage stopped.
+  void cancel(const std::string& releaseKey, const std::string& stage) const { source_->cancel(releaseKey, stage); }
 
  private:
-  // Sequential judges keep their state in status.sequential.
-  Judgement measure(const api::ModelRelease& release, const Versions& versions, const api::Gate& gate,
-                    const Judge& judge, api::GateStatus& status, TimePoint now) const;
+  // The network half of a look (credentials, the canary's and, when the judge compares, the baseline's
+  // values), owning copies of what it uses; provider errors come back with credentials removed.
+  FetchWork fetchWork(const api::ModelRelease& release, const Versions& versions, const api::Gate& gate,
+                      bool needsBaseline, const api::GateStatus& status, TimePoint now) const;
+  // The judging half, on the pass's thread: sequential judges keep their state in status.sequential.
+  static Judgement judgeValues(const FetchedValues& values, const Judge& judge, api::GateStatus& status);
 
   const ProviderRegistry& providers_;
+  const Clock& clock_;
   SecretResolver secrets_;
+  mutable InlineMeasurements inline_;
+  MeasurementSource* source_;
 };
 
 }  // namespace aviary::analysis

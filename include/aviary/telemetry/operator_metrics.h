@@ -49,6 +49,8 @@ struct OperatorMetrics {
   Counter& kubeRequests;
   // Gauge: keys waiting in the work queue.
   Gauge& workqueueDepth;
+  // Gauge: gate looks waiting for or being fetched by the measurement pool.
+  Gauge& measurementsPending;
   // Gauge 1 {version}.
   Gauge& buildInfo;
 

@@ -2,6 +2,7 @@
 // a scripted in-process provider standing in for Prometheus; the real Prometheus provider is exercised
 // in tests/integration/analysis.
 #include "aviary/analysis/analysis_runner.h"
+#include "aviary/analysis/measurement_pool.h"
 
 #include <gtest/gtest.h>
 
@@ -56,8 +57,8 @@ class AnalysisRunnerTest : public ::testing::Test {
   }
 
   StageResult run(std::vector<std::string> gates, SecretResolver secrets = {}) {
-    AnalysisRunner runner(registry, std::move(secrets));
-    return runner.run(release, {"7", "6"}, gates, false, statuses, clock.now());
+    AnalysisRunner runner(registry, clock, std::move(secrets), source);
+    return runner.run(release, "7/analysis-1", {"7", "6"}, gates, false, statuses, clock.now());
   }
 
   ProviderRegistry registry;
@@ -65,6 +66,7 @@ class AnalysisRunnerTest : public ::testing::Test {
   api::ModelRelease release;
   std::vector<api::GateStatus> statuses;
   ManualClock clock;
+  MeasurementSource* source = nullptr;  // null: looks are fetched inside run()
 };
 
 TEST_F(AnalysisRunnerTest, AFailingMeasurementFailsTheStageAtOnce) {
@@ -216,6 +218,63 @@ TEST_F(AnalysisRunnerTest, FixedCompareGatesSpreadTheirConfidenceOverTheirLooks)
   provider->answers.push_back(MetricValue{Samples{{1, 2, 3, 4}}});
   run({"latency"});
   EXPECT_EQ(statuses[0].judge, "mann-whitney increase confidence 0.95 (per look 0.99 over 5 looks)");
+}
+
+}  // namespace
+}  // namespace aviary::analysis
+
+namespace aviary::analysis {
+namespace {
+
+// With a background source (the operator's pool), run() never fetches: a due look is handed to the
+// pool, the gate stays Running, and the values are judged by the run after they arrived.
+class BackgroundLooksTest : public AnalysisRunnerTest {
+ protected:
+  std::vector<std::string> woken;
+  MeasurementPool pool{clock, {0, 100, [this](const std::string& key) { woken.push_back(key); }, {}}};
+  void SetUp() override { source = &pool; }
+};
+
+TEST_F(BackgroundLooksTest, ADueLookIsFetchedOffTheRunAndJudgedByTheNextOne) {
+  provider->answers = {MetricValue{Scalar{0.5}}};
+  const TimePoint dueAt = clock.now();
+  auto first = run({"error-rate"});
+  EXPECT_TRUE(first.taken.empty());
+  EXPECT_EQ(first.verdict.state, GateState::Running);
+  ASSERT_TRUE(first.nextDue);
+  EXPECT_EQ(*first.nextDue, clock.now() + AnalysisRunner::kPendingRecheck);
+  EXPECT_TRUE(provider->versions.empty()) << "run() fetched";
+  EXPECT_EQ(pool.pending(), 1u);
+  EXPECT_EQ(run({"error-rate"}).taken.size(), 0u) << "asked again while queued: still one look";
+
+  clock.advance(std::chrono::seconds(2));
+  EXPECT_EQ(pool.runQueued(), 1u);
+  EXPECT_EQ(woken, (std::vector<std::string>{"ml/fraud"}));
+  auto second = run({"error-rate"});
+  ASSERT_EQ(second.taken.size(), 1u);
+  EXPECT_EQ(second.verdict.state, GateState::Failed);
+  EXPECT_EQ(second.taken[0].readyAt, clock.now());
+  EXPECT_EQ(statuses[0].measurements.back().time, formatRfc3339(dueAt)) << "the look counts from when it began";
+}
+
+TEST_F(BackgroundLooksTest, ALookFetchedForAnotherRolloutIsNeverJudged) {
+  provider->answers = {MetricValue{Scalar{0.5}}, MetricValue{Scalar{0.001}}};
+  run({"error-rate"});
+  pool.runQueued();
+  release.status.canaryVersion = "8";  // a new rollout began meanwhile
+  auto next = AnalysisRunner(registry, clock, {}, &pool).run(release, "8/analysis-1", {"8", "6"}, {"error-rate"}, false,
+                                                            statuses, clock.now());
+  EXPECT_TRUE(next.taken.empty());
+  EXPECT_EQ(pool.runQueued(), 1u);
+  EXPECT_EQ(provider->versions.back(), "8");
+}
+
+TEST_F(BackgroundLooksTest, ACancelledStageDropsItsLooks) {
+  provider->answers = {MetricValue{Scalar{0.5}}};
+  run({"error-rate"});
+  AnalysisRunner(registry, clock, {}, &pool).cancel("ml/fraud", "7/analysis-1");
+  EXPECT_EQ(pool.runQueued(), 0u);
+  EXPECT_TRUE(woken.empty());
 }
 
 }  // namespace

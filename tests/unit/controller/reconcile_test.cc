@@ -247,6 +247,42 @@ TEST_F(ReconcileTest, AFailingMeasurementRollsBackInThePassThatTookItRouteFirst)
   EXPECT_EQ(announced, (std::vector<std::string>{"Promoted", "Progressing", "RolledBack"}));
 }
 
+// In the operator a pass never waits on Prometheus: the look goes to the measurement pool, the pass
+// writes what it knows and returns, and the pool's wake-up brings the pass that rolls back, route first.
+TEST_F(ReconcileTest, APassNeverWaitsOnAMeasurementAndTheWokenPassRollsBackRouteFirst) {
+  measureInBackground();
+  int fetches = 0;
+  ON_CALL(*metrics, fetch).WillByDefault([&fetches](auto&&...) {
+    ++fetches;
+    return Result<analysis::MetricValue>(analysis::Scalar{0.5});
+  });
+  rolloutOfVersion2(gated("1"));
+  EXPECT_EQ(fetches, 0) << "a pass fetched";
+  EXPECT_EQ(phase(), "Progressing");
+  EXPECT_EQ(routeWeight, 30);
+  ASSERT_EQ(measurements.pending(), 1u);
+
+  clock.advance(std::chrono::seconds(1));
+  EXPECT_EQ(measurements.runQueued(), 1u);
+  EXPECT_EQ(fetches, 1);
+  EXPECT_EQ(woken, (std::vector<std::string>{std::string(kNs) + "/" + kName}));
+  settle();
+  EXPECT_EQ(phase(), "RolledBack");
+  EXPECT_EQ(routeWeight, 0);
+  EXPECT_EQ(fetches, 1) << "the look was judged once, from the pool";
+}
+
+TEST_F(ReconcileTest, AnAbortCancelsTheLookItNoLongerNeeds) {
+  measureInBackground();
+  rolloutOfVersion2(gated("1"));
+  ASSERT_EQ(measurements.pending(), 1u);
+  annotate("abort", "req-1");
+  settle();
+  EXPECT_EQ(phase(), "RolledBack");
+  EXPECT_EQ(measurements.pending(), 0u);
+  EXPECT_EQ(measurements.runQueued(), 0u);
+}
+
 TEST_F(ReconcileTest, APassingMeasurementPromotes) {
   ON_CALL(*metrics, fetch).WillByDefault([](auto&&...) { return Result<analysis::MetricValue>(analysis::Scalar{0.01}); });
   rolloutOfVersion2(gated("1"));

@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "aviary/analysis/analysis_runner.h"
+#include "aviary/analysis/measurement_pool.h"
 #include "aviary/api/model_release.h"
 #include "aviary/controller/approval_intake.h"
 #include "aviary/controller/cache_reading_client.h"
@@ -126,8 +127,15 @@ class ReconcilerTest : public ::testing::Test {
   // A new reconciler over the same server and caches: what a restarted operator starts from.
   void restart() {
     reconciler_ = std::make_unique<ReleaseReconciler>(ReconcilerDeps{
-        cached_, releases_, approvals_, deployments_, services_, mockApplier, routers_, analysis_, registries(),
+        cached_, releases_, approvals_, deployments_, services_, mockApplier, routers_, *analysis_, registries(),
         events, clock, logger_, nullptr, &notifier});
+  }
+
+  // Gate looks go to `measurements` (fetched when the test calls measurements.runQueued()), as in the
+  // operator, instead of being fetched inside the pass.
+  void measureInBackground() {
+    analysis_ = std::make_unique<analysis::AnalysisRunner>(providers_, clock, analysis::SecretResolver{}, &measurements);
+    restart();
   }
 
   // Every informer lists the fake server again (what their watches would have delivered).
@@ -181,6 +189,8 @@ class ReconcilerTest : public ::testing::Test {
   }
 
   ManualClock clock;
+  std::vector<std::string> woken;  // release keys the measurement pool woke
+  analysis::MeasurementPool measurements{clock, {0, 100, [this](const std::string& key) { woken.push_back(key); }, {}}};
   FakeKubeClient server;
   NiceMock<MockRouter> router;
   int routeWeight = 0;
@@ -203,7 +213,7 @@ class ReconcilerTest : public ::testing::Test {
   workload::WorkloadApplierPtr realApplier_ = workload::makeKubeWorkloadApplier(cached_);
   traffic::RouterRegistry routers_;
   analysis::ProviderRegistry providers_;
-  analysis::AnalysisRunner analysis_{providers_};
+  std::unique_ptr<analysis::AnalysisRunner> analysis_ = std::make_unique<analysis::AnalysisRunner>(providers_, clock);
   std::unique_ptr<ReleaseReconciler> reconciler_;
 };
 
