@@ -1,5 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <condition_variable>
+#include <mutex>
+
 #include "aviary/workload/applier.h"
 #include "aviary/workload/objects.h"
 #include "mocks/k8s/fake_kube_client.h"
@@ -130,6 +133,49 @@ TEST_F(KubeWorkloadApplierTest, CreateRaceFallsBackToPatch) {
   const Json& live = client_.stored(resources::kDeployments, "ml", "fraud-scorer-7");
   EXPECT_EQ(live["spec"]["replicas"], 4);
   EXPECT_EQ(live["metadata"]["ownerReferences"][0]["uid"], "release-uid-1");
+}
+
+// A client whose creates wait (up to 10 s) until `expected` of them are in flight together.
+class RendezvousClient : public aviary::testing::FakeKubeClient {
+ public:
+  explicit RendezvousClient(size_t expected) : expected_(expected) {}
+  Result<Json> create(const k8s::ResourceType& type, const std::string& ns, const Json& object) override {
+    {
+      std::unique_lock lock(mutex_);
+      ++arrived_;
+      changed_.notify_all();
+      met = changed_.wait_for(lock, std::chrono::seconds(10), [this] { return arrived_ >= expected_; }) && met;
+    }
+    return FakeKubeClient::create(type, ns, object);
+  }
+  bool met = true;  // every create found the others in flight
+
+ private:
+  size_t expected_;
+  size_t arrived_ = 0;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+};
+
+TEST(KubeWorkloadApplierServices, TheServicesThatNeedAWriteGetItTogether) {
+  RendezvousClient client(3);
+  auto applier = makeKubeWorkloadApplier(client);
+  auto created = applier->ensureServices(fraudScorer(), "7", "");
+  ASSERT_TRUE(created) << created.error().describe();
+  EXPECT_EQ(created->count(), 3u);
+  EXPECT_TRUE(client.met) << "the three creates went out one after another";
+}
+
+TEST(KubeWorkloadApplierServices, AServiceOwnedByAnotherControllerFailsTheActionBeforeAnyWrite) {
+  aviary::testing::FakeKubeClient client;
+  Json theirs = buildServices(fraudScorer(), "7", "").canary;
+  theirs["metadata"]["ownerReferences"] = Json::parse(
+      R"([{"apiVersion": "argoproj.io/v1alpha1", "kind": "Rollout", "name": "other", "uid": "x", "controller": true}])");
+  client.seed(resources::kServices, theirs);
+  auto applier = makeKubeWorkloadApplier(client);
+  auto result = applier->ensureServices(fraudScorer(), "7", "");
+  ASSERT_FALSE(result);
+  EXPECT_EQ(client.objects(resources::kServices).size(), 1u) << "checked before any write: nothing written";
 }
 
 }  // namespace
