@@ -112,16 +112,16 @@ Result<bool> LeaderElector::tryAcquireOrRenew() {
 }
 
 bool LeaderElector::holdsLease() const {
-  return clock_.now().time_since_epoch().count() < leaseValidUntil_.load();
+  return clock_.monotonicNow().time_since_epoch().count() < leaseValidUntil_.load();
 }
 
-void LeaderElector::renewedAt(TimePoint began) {
+void LeaderElector::renewedAt(MonotonicTime began) {
   lastRenew_ = began;
   leaseValidUntil_ = (began + config_.renewDeadline).time_since_epoch().count();
 }
 
 bool LeaderElector::renewStep() {
-  const TimePoint began = clock_.now();  // the renewTime we write is no earlier than this
+  const MonotonicTime began = clock_.monotonicNow();  // the renewTime we write is no earlier than this
   auto renewed = tryAcquireOrRenew();
   if (renewed && *renewed) {
     renewedAt(began);
@@ -132,7 +132,7 @@ bool LeaderElector::renewStep() {
     logger_.warn("lease taken by another holder", {{"holder", observedHolder_}});
     return false;
   }
-  if (clock_.now() - lastRenew_ > config_.renewDeadline) {
+  if (clock_.monotonicNow() - lastRenew_ > config_.renewDeadline) {
     logger_.error("lease not renewed within the renew deadline",
                   {{"error", renewed.error().describe()}, {"renewDeadlineMs", config_.renewDeadline.count()}});
     return false;
@@ -175,9 +175,9 @@ void LeaderElector::stop() {
 void LeaderElector::run() {
   const nlohmann::json lease = {{"lease", config_.namespace_ + "/" + config_.name}, {"identity", config_.identity}};
   logger_.info("waiting for leadership", lease);
-  TimePoint began;
+  MonotonicTime began;
   for (;;) {
-    began = clock_.now();
+    began = clock_.monotonicNow();
     auto acquired = tryAcquireOrRenew();
     if (acquired && *acquired) break;
     if (!acquired) logger_.warn("lease acquire failed", {{"error", acquired.error().describe()}});

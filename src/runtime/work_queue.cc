@@ -6,7 +6,7 @@ namespace aviary::runtime {
 
 // ---- DelayingQueueCore ----------------------------------------------------------------------------
 
-void DelayingQueueCore::schedule(const std::string& key, TimePoint readyAt) {
+void DelayingQueueCore::schedule(const std::string& key, MonotonicTime readyAt) {
   auto it = readyAt_.find(key);
   if (it != readyAt_.end() && it->second <= readyAt) return;
   readyAt_[key] = readyAt;
@@ -22,7 +22,7 @@ void DelayingQueueCore::dropStale() {
   }
 }
 
-std::vector<std::string> DelayingQueueCore::popDue(TimePoint now) {
+std::vector<std::string> DelayingQueueCore::popDue(MonotonicTime now) {
   std::vector<std::string> due;
   for (dropStale(); !heap_.empty() && heap_.top().readyAt <= now; dropStale()) {
     due.push_back(heap_.top().key);
@@ -32,7 +32,7 @@ std::vector<std::string> DelayingQueueCore::popDue(TimePoint now) {
   return due;
 }
 
-std::optional<TimePoint> DelayingQueueCore::nextReadyAt() {
+std::optional<MonotonicTime> DelayingQueueCore::nextReadyAt() {
   dropStale();
   if (heap_.empty()) return std::nullopt;
   return heap_.top().readyAt;
@@ -77,7 +77,7 @@ void WorkQueue::addAfter(const std::string& key, Duration delay) {
     return;
   }
   auto before = delayed_.nextReadyAt();
-  TimePoint readyAt = clock_.now() + delay;
+  MonotonicTime readyAt = clock_.monotonicNow() + delay;
   delayed_.schedule(key, readyAt);
   if (!before || readyAt < *before) timerCv_.notify_one();
 }
@@ -136,7 +136,7 @@ size_t WorkQueue::delayedLen() const {
 
 void WorkQueue::promoteDue() {
   std::lock_guard lock(mutex_);
-  for (const auto& key : delayed_.popDue(clock_.now())) addLocked(key);
+  for (const auto& key : delayed_.popDue(clock_.monotonicNow())) addLocked(key);
 }
 
 void WorkQueue::shutDown() {
@@ -164,7 +164,7 @@ bool WorkQueue::shuttingDown() const {
 void WorkQueue::timerLoop() {
   std::unique_lock lock(mutex_);
   while (!shuttingDown_) {
-    for (const auto& key : delayed_.popDue(clock_.now())) addLocked(key);
+    for (const auto& key : delayed_.popDue(clock_.monotonicNow())) addLocked(key);
     auto next = delayed_.nextReadyAt();
     if (!next) {
       timerCv_.wait(lock);
@@ -172,7 +172,7 @@ void WorkQueue::timerLoop() {
     }
     // The wait is measured on the injected clock's distance, re-checked on every wake-up; with a
     // manual clock that does not move, the thread just re-checks after the (real) interval.
-    auto wait = std::max(*next - clock_.now(), TimePoint::duration::zero());
+    auto wait = std::max(*next - clock_.monotonicNow(), MonotonicTime::duration::zero());
     timerCv_.wait_for(lock, wait);
   }
 }

@@ -102,7 +102,7 @@ class LeaderElector {
 
  private:
   bool waitOrStop(Duration d);
-  void renewedAt(TimePoint began);
+  void renewedAt(MonotonicTime began);
   void observe(const LeaseRecord& record);
 
   k8s::Client& client_;
@@ -112,8 +112,9 @@ class LeaderElector {
   LeaderCallbacks callbacks_;
   std::atomic<bool> leader_{false};
   std::atomic<bool> stopping_{false};
-  TimePoint lastRenew_{};  // when the last successful renew (or the acquire) began; elector thread only
-  std::atomic<TimePoint::rep> leaseValidUntil_{0};  // lastRenew_ + renewDeadline, for holdsLease()
+  // Monotonic: a wall-clock jump never stretches or cuts the renew deadline.
+  MonotonicTime lastRenew_{};  // when the last successful renew (or the acquire) began; elector thread only
+  std::atomic<MonotonicTime::rep> leaseValidUntil_{0};  // lastRenew_ + renewDeadline, for holdsLease()
   std::string observedHolder_;
   std::mutex mutex_;
   std::condition_variable wake_;

@@ -32,16 +32,16 @@ namespace aviary::runtime {
 // Thread-safety: none; WorkQueue guards it with its mutex. Tests drive it directly with a ManualClock.
 class DelayingQueueCore {
  public:
-  void schedule(const std::string& key, TimePoint readyAt);
+  void schedule(const std::string& key, MonotonicTime readyAt);
   // Removes and returns the keys due at `now`, earliest first (ties in scheduling order).
-  std::vector<std::string> popDue(TimePoint now);
+  std::vector<std::string> popDue(MonotonicTime now);
   // When the earliest held key becomes due; nullopt when nothing is held.
-  std::optional<TimePoint> nextReadyAt();
+  std::optional<MonotonicTime> nextReadyAt();
   size_t size() const { return readyAt_.size(); }
 
  private:
   struct Entry {
-    TimePoint readyAt;
+    MonotonicTime readyAt;
     uint64_t sequence;
     std::string key;
     bool operator>(const Entry& other) const {
@@ -53,7 +53,7 @@ class DelayingQueueCore {
   // Rescheduling earlier pushes a second entry; the stale one is skipped when it surfaces, which
   // keeps schedule O(log n) without a decrease-key.
   std::priority_queue<Entry, std::vector<Entry>, std::greater<>> heap_;
-  std::unordered_map<std::string, TimePoint> readyAt_;
+  std::unordered_map<std::string, MonotonicTime> readyAt_;
   uint64_t sequence_ = 0;
 };
 

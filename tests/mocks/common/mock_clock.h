@@ -11,6 +11,7 @@ namespace aviary::testing {
 class MockClock : public Clock {
  public:
   MOCK_METHOD(TimePoint, now, (), (const, override));
+  MOCK_METHOD(MonotonicTime, monotonicNow, (), (const, override));
 };
 
 }  // namespace aviary::testing

@@ -144,6 +144,16 @@ TEST_F(LeaderElectorTest, HoldsTheLeaseOnlyWithinTheRenewDeadlineOfTheLastRenew)
   EXPECT_FALSE(a->holdsLease());
 }
 
+TEST_F(LeaderElectorTest, TheRenewDeadlineRunsOnTheMonotonicClockNotTheWallClock) {
+  auto a = elector("a");
+  ASSERT_TRUE(a->renewStep());
+  clock_.set(clock_.now() + seconds(60));  // NTP steps the system time forward
+  EXPECT_TRUE(a->holdsLease()) << "a wall-clock jump is not a pause";
+  clock_.set(clock_.now() - seconds(3600));  // and back
+  clock_.advance(seconds(11));
+  EXPECT_FALSE(a->holdsLease()) << "11 s did pass on the monotonic clock";
+}
+
 TEST(FencedClient, WritesPassOnlyWhileThePredicateHolds) {
   FakeKubeClient inner;
   bool open = true;

@@ -23,7 +23,7 @@ WorkQueueOptions manualTimer() {
 TEST(DelayingQueueCore, HandsOutDueKeysInTimeOrder) {
   ManualClock clock;
   DelayingQueueCore core;
-  TimePoint t0 = clock.now();
+  MonotonicTime t0 = clock.monotonicNow();
   core.schedule("c", t0 + seconds(3));
   core.schedule("a", t0 + seconds(1));
   core.schedule("b", t0 + seconds(2));
@@ -37,7 +37,7 @@ TEST(DelayingQueueCore, HandsOutDueKeysInTimeOrder) {
 }
 
 TEST(DelayingQueueCore, SchedulingAKeyAgainKeepsTheEarlierTime) {
-  TimePoint t0{};
+  MonotonicTime t0{};
   DelayingQueueCore core;
   core.schedule("k", t0 + seconds(5));
   core.schedule("k", t0 + seconds(9));  // later: ignored
@@ -161,6 +161,20 @@ TEST(WorkQueue, DelayedKeysArriveInDueOrderAndDedupWithQueuedOnes) {
   clock.advance(seconds(20));
   queue.promoteDue();
   EXPECT_EQ(queue.len(), 1u);
+}
+
+TEST(WorkQueue, DelaysRunOnTheMonotonicClockNotTheWallClock) {
+  ManualClock clock;
+  WorkQueue queue(clock, manualTimer());
+  queue.addAfter("ns/a", seconds(30));
+  clock.set(clock.now() - std::chrono::hours(1));  // the system time is set back an hour
+  clock.advance(seconds(30));
+  queue.promoteDue();
+  EXPECT_EQ(queue.len(), 1u) << "due after 30 s, whatever the wall clock says";
+  queue.addAfter("ns/b", seconds(30));
+  clock.set(clock.now() + std::chrono::hours(1));  // and forward
+  queue.promoteDue();
+  EXPECT_EQ(queue.delayedLen(), 1u) << "not due early either";
 }
 
 TEST(WorkQueue, DepthObserverFollowsEveryChangeOfTheWaitingKeys) {
