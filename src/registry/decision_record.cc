@@ -118,7 +118,10 @@ void recordStepAndPhase(api::DecisionRecordStatus& record, const api::ModelRelea
 
 void addFacts(api::DecisionRecordStatus& record, const PassFacts& facts, const api::ModelReleaseStatus& next,
               const std::string& time) {
-  for (const auto& request : facts.requests) addEvent(record, {"request", time, next.currentStepIndex, request, "", "", "", ""});
+  for (const auto& request : facts.requests) {
+    addEvent(record, {"request", time, next.currentStepIndex, request.action, request.requestedBy, "", "",
+                      request.requestedBy.empty() ? kUnverifiedRequester : ""});
+  }
   for (const auto& a : facts.approvals) {
     addEvent(record, {"approval", a.time.empty() ? time : a.time, a.step, a.name, a.approvedBy, a.decision, a.comment,
                       a.accepted ? "accepted" : "ignored: " + a.message});

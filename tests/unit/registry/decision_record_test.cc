@@ -45,7 +45,7 @@ TEST(DecisionRecord, BlueGreenMatchesTheGolden) {
   r.start();
   r.pass([](api::ModelReleaseStatus&) {}, {{r.reading("error-rate", "8/pre-promotion", api::Verdict::Pass, 0.003)}, {}, {}});
   r.pass([](api::ModelReleaseStatus& s) { s.phase = api::Phase::Paused; s.message = "preview ready; promote to switch"; });
-  r.pass([](api::ModelReleaseStatus&) {}, {{}, {}, {"promote"}});
+  r.pass([](api::ModelReleaseStatus&) {}, {{}, {}, {{"promote", "alice"}}});
   r.promote();
   const auto& record = r.status.decisionRecords.at(0);
   EXPECT_EQ(record.strategy, "blueGreen");
@@ -67,7 +67,7 @@ TEST(DecisionRecord, RollbackNamesTheFailingGateAndItsNumbers) {
 TEST(DecisionRecord, RetryOpensASecondRecordForTheSameVersion) {
   auto r = rolledBackCanary();
   r.start("8");  // retry: same version, a new rolloutStartedAt
-  r.step(1, api::Phase::Progressing, std::nullopt, {{r.reading("error-rate", "8/step-1", api::Verdict::Pass, 0.003)}, {}, {"retry"}});
+  r.step(1, api::Phase::Progressing, std::nullopt, {{r.reading("error-rate", "8/step-1", api::Verdict::Pass, 0.003)}, {}, {{"retry", ""}}});
   r.promote();
   ASSERT_EQ(r.status.decisionRecords.size(), 2u);
   EXPECT_EQ(r.status.decisionRecords[0].outcome, "RolledBack");
