@@ -67,7 +67,7 @@ Dashboard::Dashboard(approval::TokenReviewer& tokens, approval::AccessReviewer& 
       options_(options) {}
 
 void Dashboard::install(server::HttpServer& server) {
-  for (const char* path : {"/", "/index.html", "/app.js", "/chart.js", "/style.css"}) {
+  for (const char* path : {"/", "/index.html", "/app.js", "/chart.js", "/view.js", "/style.css"}) {
     server.addRoute("GET", path, [this](const HttpRequest& request) { return asset(request); });
   }
   server.addRoute("GET", "/api/v1/dashboard/whoami", [this](const HttpRequest& request) { return whoami(request); });

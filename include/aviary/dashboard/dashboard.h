@@ -1,6 +1,6 @@
 #pragma once
 // The release dashboard (docs/dashboard.md): a browser UI served from the binary, and the JSON it reads.
-//   GET /                        the page (index.html), GET /app.js, /style.css, /chart.js: its assets
+//   GET /                        the page (index.html), GET /app.js, /view.js, /chart.js, /style.css: its assets
 //   GET /api/v1/dashboard/whoami                                  {"user", "groups"}
 //   GET /api/v1/dashboard/releases[?since=V]                      the releases the caller may list
 //   GET /api/v1/dashboard/namespaces/{ns}/releases/{name}[?since=V]  one release and the caller's actions
