@@ -6,8 +6,9 @@
 //     namespace and release asked about;
 //   - a positive answer is reused for `allowedTtl` (10 s): a revoked token or RoleBinding keeps working
 //     that long at most;
-//   - a negative answer (token refused, access denied) for `deniedTtl` (2 s; 0 caches none), so a
-//     freshly granted right shows soon;
+//   - a negative answer (token refused, access denied) for `deniedTtl`: by default not at all, so a
+//     freshly granted right or created token works at once (a page refreshed after a grant shows its
+//     buttons);
 //   - an Error (the review could not be made) is never kept;
 //   - at most `maxEntries` answers: expired ones go first, then the one that expires soonest.
 // Time comes from the injected Clock.
@@ -27,7 +28,7 @@ namespace aviary::server {
 
 struct ReviewCacheOptions {
   Duration allowedTtl = std::chrono::seconds(10);
-  Duration deniedTtl = std::chrono::seconds(2);
+  Duration deniedTtl = Duration::zero();
   std::size_t maxEntries = 4096;
 };
 

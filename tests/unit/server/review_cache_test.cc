@@ -110,6 +110,22 @@ TEST_F(ReviewCacheTest, ADenialExpiresSoonSoANewGrantShows) {
   EXPECT_EQ(access_.asked.size(), 2u);
 }
 
+TEST_F(ReviewCacheTest, ByDefaultOnlyPositiveAnswersAreKept) {
+  auto tokens = cacheTokenReviews(tokens_, clock_);
+  auto access = cacheAccessReviews(access_, clock_);
+  for (int i = 0; i < 2; ++i) {
+    EXPECT_FALSE(tokens->authenticate("stolen").value().authenticated);
+    EXPECT_FALSE(access->review(alice_, {"approve", "ml", "fraud"}).value().allowed);
+    EXPECT_TRUE(tokens->authenticate("alice-token").value().authenticated);
+    EXPECT_TRUE(access->review(alice_, {"patch", "ml", "fraud"}).value().allowed);
+  }
+  EXPECT_EQ(tokens_.seen.size(), 3u);  // the refused token twice, alice's once
+  EXPECT_EQ(access_.asked.size(), 3u);
+  clock_.advance(std::chrono::seconds(10));
+  EXPECT_TRUE(access->review(alice_, {"patch", "ml", "fraud"}).value().allowed);
+  EXPECT_EQ(access_.asked.size(), 4u) << "10 s later the allowed answer is asked again";
+}
+
 TEST_F(ReviewCacheTest, ZeroTtlsCacheNothing) {
   ReviewCacheOptions none;
   none.allowedTtl = 0s;
