@@ -376,7 +376,11 @@ def test_aviary_dashboard_acts_with_the_kubeconfig_users_own_rights(namespace, o
         until(browser, "the promote button", lambda d: "promote" in action_buttons(d), timeout=10)
         browser.find_element(By.CSS_SELECTOR, "#action-buttons button[data-action='promote']").click()
         until(browser, "the promote accepted", lambda d: "accepted" in text_of(d, "action-result"), timeout=10)
-        assert wait_phase("local", namespace, "Promoted")["stableVersion"] == "2"
+        status = wait_phase("local", namespace, "Promoted")
+        assert status["stableVersion"] == "2"
+        # The request named its verified requester (aviary.dev/requested-by), so the record does too.
+        requests = [e for e in status["decisionRecords"][-1]["events"] if e["kind"] == "request"]
+        assert [(e["action"], e.get("by")) for e in requests] == [("promote", user)], requests
     finally:
         stopped(proc)
 

@@ -282,3 +282,60 @@ def test_without_mlflow_the_record_stays_in_status_and_report_reads_it(namespace
     assert missing.returncode == 1 and "no decision record for rollout 99" in missing.stderr, missing
     usage = report(namespace, model, "-o", "yaml")
     assert usage.returncode == 2, usage
+
+
+def test_a_promote_names_its_verified_requester_in_status_and_mlflow_and_a_forged_name_is_refused(
+        namespace, command_operator):
+    """`aviary promote` names the user the API server authenticated (aviary.dev/requested-by); the
+    admission policy aviary-request-identity refuses a request naming someone else; the record and
+    MLflow carry the name, and a request naming nobody is recorded as unverified."""
+    from test_cli import user_kubeconfig
+    from harness import get, kubectl
+    model = "req-" + uuid.uuid4().hex[:6]
+    runs = Runs(shared_mlflow)
+    kubectl("create", "role", "release-operator", "-n", namespace, "--verb=get,list,watch,patch",
+            "--resource=modelreleases.aviary.dev")
+    # Both may patch the release: RBAC lets mallory write a request, only the policy checks the name.
+    kubectl("create", "rolebinding", "release-operators", "-n", namespace, "--role=release-operator",
+            "--user=req-carol", "--user=req-mallory")
+    steps = [{"setWeight": 20}, {"pause": {}}, {"setWeight": 50}, {"pause": {}}, {"setWeight": 100}]
+    start_second_version(namespace, model, shared_mlflow, steps, [command_gate("error-rate", 0.002, 1)])
+    wait_for("paused at 20%", lambda: (lambda s: s.get("phase") == "Paused" and s.get("canaryWeight") == 20)(
+        release_status(model, namespace)), timeout=120)
+
+    forged = kubectl("patch", "modelrelease", model, "-n", namespace, "--type=merge", "-p", json.dumps(
+        {"metadata": {"annotations": {"aviary.dev/request": "abort", "aviary.dev/request-id": "forged-1",
+                                      "aviary.dev/requested-by": "req-carol"}}}), as_user="req-mallory", check=False)
+    assert forged.returncode != 0, forged.stdout
+    assert 'aviary.dev/requested-by must be the requesting user "req-mallory", not "req-carol"' in forged.stderr, \
+        forged.stderr
+    annotations = get("modelrelease", model, namespace)["metadata"].get("annotations", {})
+    assert "aviary.dev/request-id" not in annotations, annotations
+
+    # An annotation naming nobody (an older client): acted upon, recorded as unverified.
+    kubectl("annotate", "modelrelease", model, "-n", namespace, "aviary.dev/request=promote",
+            "aviary.dev/request-id=legacy-1")
+    wait_for("paused at 50%", lambda: (lambda s: s.get("phase") == "Paused" and s.get("canaryWeight") == 50)(
+        release_status(model, namespace)), timeout=60)
+
+    env = dict(os.environ, KUBECONFIG=user_kubeconfig("req-carol"))
+    promoted = subprocess.run([aviary_binary(), "promote", "-n", namespace, model], capture_output=True, text=True,
+                              timeout=60, env=env)
+    assert promoted.returncode == 0, promoted
+    assert "as req-carol)" in promoted.stdout, promoted.stdout
+    wait_phase(model, namespace, "Promoted", timeout=120)
+    annotations = wait_for("the request's annotations cleared", lambda: (lambda a: a if not any(
+        k.startswith("aviary.dev/request") for k in a) else None)(
+        get("modelrelease", model, namespace)["metadata"].get("annotations", {})), timeout=30)
+
+    record = last_record(model, namespace)
+    requests = [e for e in record["events"] if e["kind"] == "request"]
+    assert [(e["action"], e.get("by", "")) for e in requests] == [("promote", ""), ("promote", "req-carol")], requests
+    assert requests[0]["message"].startswith("unverified"), requests[0]
+    run = ended_run(runs, namespace, model, record["rollout"])
+    t = tags(run)
+    assert t["aviary.request.0.by"] == "unknown" and t["aviary.request.0.verified"] == "false", t
+    assert t["aviary.request.1.by"] == "req-carol" and t["aviary.request.1.verified"] == "true", t
+    assert shared_mlflow.version_tags(model, 2).get("aviary.promote_requested_by") == "req-carol"
+    timeline = [e for e in runs.artifact(run)["timeline"] if e["kind"] == "request"]
+    assert timeline[1]["by"] == "req-carol", timeline

@@ -165,9 +165,11 @@ def test_promote_and_abort_need_patch_on_the_release(namespace, api):
     bind(namespace, "deployer-release-operator", "release-operator", "deployer", ("patch", "modelreleases.aviary.dev"))
     status, answer = post(api, namespace, "scorer", "promote", deployer)
     assert status == 202 and answer["request"] == "promote", answer
+    assert answer["requestedBy"] == f"system:serviceaccount:{namespace}:deployer", answer
     annotations = get("modelrelease", "scorer", namespace)["metadata"].get("annotations", {})
     # The operator clears the annotations once the request is handled; it may already have.
     assert annotations.get("aviary.dev/request-id", answer["requestId"]) == answer["requestId"], annotations
+    assert annotations.get("aviary.dev/requested-by", answer["requestedBy"]) == answer["requestedBy"], annotations
     status = wait_phase("scorer", namespace, "Promoted")
     assert status["stableVersion"] == "2" and status["lastHandledRequest"] == answer["requestId"], status
 

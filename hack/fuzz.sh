@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets (tests/fuzz/) with clang, ASan and UBSan in build-fuzz/ and runs each for
 # a bounded time: `ctest -L fuzz`. Needs clang and libclang-rt-14-dev (hack/setup.sh installs them).
-#   hack/fuzz.sh [--seconds 20] [NAME...]     NAME: api http_request prometheus_response webhook_response mlflow_response
+#   hack/fuzz.sh [--seconds 20] [NAME...]     NAME: api http_request prometheus_response webhook_response mlflow_response mlflow_run_response
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -14,7 +14,7 @@ while [ $# -gt 0 ]; do
     *) names+=("$1"); shift ;;
   esac
 done
-[ ${#names[@]} -gt 0 ] || names=(api http_request prometheus_response webhook_response mlflow_response)
+[ ${#names[@]} -gt 0 ] || names=(api http_request prometheus_response webhook_response mlflow_response mlflow_run_response)
 command -v clang++ >/dev/null || die "clang++ not found: apt-get install clang libclang-rt-14-dev"
 
 build=${AVIARY_FUZZ_BUILD_DIR:-$AVIARY_ROOT/build-fuzz}

@@ -2,7 +2,8 @@
 # Installs everything aviary needs on a fresh Debian machine, idempotently:
 #   1. system packages (compiler toolchain, C++ libraries, Prometheus, openssl, and buildah + mmdebstrap
 #      for hack/build-image.sh, which the installed-operator test runs; chromium + chromium-driver for the
-#      dashboard's browser tests, driven by Selenium from PyPI: nothing downloads a browser);
+#      dashboard's browser tests, driven by Selenium from PyPI: nothing downloads a browser; nodejs for
+#      the dashboard's JavaScript unit tests);
 #   2. the local control plane built from Go modules (hack/build-kube.sh, cached by version);
 #   3. MLflow in a venv under the cache (hack/setup-mlflow.sh).
 # Flags: --packages-only skips 2 and 3.
@@ -18,6 +19,7 @@ packages=(
   buildah mmdebstrap
   chromium chromium-driver
   clang libclang-rt-14-dev  # hack/fuzz.sh: libFuzzer with ASan/UBSan
+  nodejs  # the dashboard's JavaScript unit tests (node --test, no npm packages)
 )
 
 missing_packages() {

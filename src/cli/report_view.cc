@@ -36,6 +36,8 @@ std::string eventLine(const Json& e) {
     line = "approval " + text(e, "decision") + " by " + text(e, "by");
     if (e.contains("comment")) line += " \"" + text(e, "comment") + "\"";
     line += " (" + text(e, "message") + ")";
+  } else if (kind == "request") {
+    line += e.contains("by") ? " by " + text(e, "by") : " (unverified: no requester named)";
   } else if (kind == "decision") {
     line = "decision " + text(e, "action") + (e.contains("message") ? ": " + text(e, "message") : "");
   } else if (kind == "phase" && e.contains("message")) {

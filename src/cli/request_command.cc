@@ -1,7 +1,8 @@
 // aviary promote|abort|rollback|retry [-n NS] NAME: ask the operator to act, through the annotations
-// aviary.dev/request and aviary.dev/request-id (user_request.h). The operator acts once per id; a
-// request that does not apply to the release's state is ignored with a Warning event
-// (docs/planner.md, "Requests").
+// aviary.dev/request, aviary.dev/request-id and aviary.dev/requested-by (user_request.h). Who asks
+// comes from the API server (SelfSubjectReview), and its admission policy checks the name against the
+// writer. The operator acts once per id; a request that does not apply to the release's state is
+// ignored with a Warning event (docs/planner.md, "Requests").
 
 #include <ostream>
 
@@ -9,6 +10,7 @@
 #include "cli/release_client.h"
 #include "cli/status_view.h"
 #include "cli/user_request.h"
+#include "aviary/server/release_api.h"
 
 namespace aviary::cli {
 
@@ -27,11 +29,19 @@ int sendRequest(const Invocation& call, const RequestCommand& command) {
   const std::string& request = line->flags.on("--full") ? command.requestWithFull : command.request;
   auto client = ReleaseClient::connect(line->connection);
   if (!client) return fail(call, command.spec, client.error().message);
+  // A cluster without SelfSubjectReview (before Kubernetes 1.28) still gets the request, unverified.
+  std::string requester;
+  if (auto who = (*client)->whoAmI()) {
+    requester = who->username;
+  } else {
+    call.err << call.program << " " << command.spec.name << ": sending the request without a requester (recorded as "
+             << "unverified): " << who.error().message << "\n";
+  }
   const std::string id = newRequestId();
-  auto patched = (*client)->mergePatch(line->release, requestPatch(request, id));
+  auto patched = (*client)->mergePatch(line->release, server::requestPatch(request, id, requester));
   if (!patched) return fail(call, command.spec, patched.error().message);
   call.out << "requested " << request << " of modelrelease " << (*client)->namespace_() << "/" << line->release
-           << " (request id " << id << ")\n"
+           << " (request id " << id << (requester.empty() ? "" : ", as " + requester) << ")\n"
            << "  now: " << summaryLine(decodeRelease(*patched)) << "\n"
            << "  follow it with `" << call.program << " status -n " << (*client)->namespace_() << " " << line->release
            << " --watch`; a request that does not apply is ignored with a Warning event\n";

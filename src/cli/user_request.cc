@@ -16,10 +16,6 @@ std::string newRequestId() {
   return "cli-" + std::to_string(millis) + "-" + suffix;
 }
 
-nlohmann::json requestPatch(const std::string& request, const std::string& id) {
-  return {{"metadata", {{"annotations", {{api::kRequestAnnotation, request}, {api::kRequestIdAnnotation, id}}}}}};
-}
-
 nlohmann::json versionPatch(const std::string& version) {
   return {{"spec", {{"model", {{"version", version}}}}}};
 }

@@ -333,7 +333,7 @@ void ReleaseReconciler::recordDecision(Pass& pass) {
     // A request handled by an earlier pass comes back only to have its annotation cleared.
     const auto* handled = std::get_if<release::MarkRequestHandled>(&action);
     if (handled && pass.observed.request && handled->id != pass.release.status.lastHandledRequest) {
-      facts.requests.push_back(pass.observed.request->text);
+      facts.requests.push_back({pass.observed.request->text, pass.observed.request->requestedBy});
     }
   }
   registry::recordPass(pass.release, pass.status, facts, pass.now);
@@ -371,6 +371,9 @@ void ReleaseReconciler::clearRequests(Pass& pass) {
     const auto& meta = pass.release.metadata;
     Json patch = Json::array({{{"op", "test"}, {"path", id}, {"value", handled->id}}, {{"op", "remove"}, {"path", id}}});
     if (meta.annotations.count(api::kRequestAnnotation)) patch.push_back({{"op", "remove"}, {"path", request}});
+    if (meta.annotations.count(api::kRequestedByAnnotation)) {
+      patch.push_back({{"op", "remove"}, {"path", (annotations / api::kRequestedByAnnotation).to_string()}});
+    }
     auto cleared = deps_.client.patch(k8s::resources::kModelReleases, meta.namespace_, meta.name, k8s::PatchType::Json, patch, "");
     if (!cleared.ok()) {
       pass.log.warn("handled request's annotation not cleared", {{"request", handled->id}, {"error", cleared.error().describe()}});

@@ -59,10 +59,15 @@ void addSecurityHeaders(HttpResponse& response) {
 
 Dashboard::Dashboard(approval::TokenReviewer& tokens, approval::AccessReviewer& access, ReleaseFeed& feed,
                      const Clock& clock, runtime::Logger& logger, DashboardOptions options)
-    : tokens_(tokens), access_(access), feed_(feed), clock_(clock), logger_(logger), options_(options) {}
+    : tokens_(server::cacheTokenReviews(tokens, clock, options.reviewCache)),
+      access_(server::cacheAccessReviews(access, clock, options.reviewCache)),
+      feed_(feed),
+      clock_(clock),
+      logger_(logger),
+      options_(options) {}
 
 void Dashboard::install(server::HttpServer& server) {
-  for (const char* path : {"/", "/index.html", "/app.js", "/chart.js", "/style.css"}) {
+  for (const char* path : {"/", "/index.html", "/app.js", "/chart.js", "/view.js", "/style.css"}) {
     server.addRoute("GET", path, [this](const HttpRequest& request) { return asset(request); });
   }
   server.addRoute("GET", "/api/v1/dashboard/whoami", [this](const HttpRequest& request) { return whoami(request); });
@@ -82,7 +87,7 @@ HttpResponse Dashboard::asset(const HttpRequest& request) {
 }
 
 HttpResponse Dashboard::whoami(const HttpRequest& request) {
-  auto caller = server::authenticateCaller(tokens_, request);
+  auto caller = server::authenticateCaller(*tokens_, request);
   if (auto* refused = std::get_if<HttpResponse>(&caller)) return secured(*refused);
   const auto& who = std::get<server::Caller>(caller).identity;
   return jsonAnswer({{"user", who.username}, {"groups", who.groups}});
@@ -107,13 +112,13 @@ HttpResponse Dashboard::unavailable(const Error& error) {
 
 Result<bool> Dashboard::allowed(const approval::Identity& who, const std::string& verb, const std::string& namespace_,
                                 const std::string& name) {
-  auto verdict = access_.review(who, {verb, namespace_, name});
+  auto verdict = access_->review(who, {verb, namespace_, name});
   if (!verdict) return verdict.error();
   return verdict->allowed;
 }
 
 HttpResponse Dashboard::releases(const HttpRequest& request) {
-  auto caller = server::authenticateCaller(tokens_, request);
+  auto caller = server::authenticateCaller(*tokens_, request);
   if (auto* refused = std::get_if<HttpResponse>(&caller)) return secured(*refused);
   const auto& who = std::get<server::Caller>(caller).identity;
   auto version = awaitChange(request);
@@ -138,7 +143,7 @@ HttpResponse Dashboard::releases(const HttpRequest& request) {
 }
 
 HttpResponse Dashboard::release(const HttpRequest& request) {
-  auto caller = server::authenticateCaller(tokens_, request);
+  auto caller = server::authenticateCaller(*tokens_, request);
   if (auto* refused = std::get_if<HttpResponse>(&caller)) return secured(*refused);
   const auto& who = std::get<server::Caller>(caller).identity;
   const std::string namespace_ = param(request, "namespace");

@@ -76,6 +76,14 @@ void close(api::DecisionRecordStatus& record, const std::string& outcome, const 
   addEvent(record, {"decision", time, step, outcome, "", "", "", reason});
 }
 
+// Blue-green: the switch makes the new version stable before its postPromotionAnalysis has judged it,
+// and a failing reading still switches back. Until the history says how it ended, the rollout runs.
+bool verifyingAfterSwitch(const api::DecisionRecordStatus& record, const api::ModelReleaseStatus& next) {
+  const bool running = next.phase == api::Phase::Progressing || next.phase == api::Phase::Paused ||
+                       next.phase == api::Phase::RollingBack;
+  return record.strategy == "blueGreen" && next.canaryVersion.empty() && next.stableVersion == record.version && running;
+}
+
 void trim(std::vector<api::DecisionRecordStatus>& records) {
   while (records.size() > kMaxDecisionRecords) {
     // The oldest whose run MLflow has complete goes first; if none is (MLflow away for three rollouts,
@@ -118,7 +126,10 @@ void recordStepAndPhase(api::DecisionRecordStatus& record, const api::ModelRelea
 
 void addFacts(api::DecisionRecordStatus& record, const PassFacts& facts, const api::ModelReleaseStatus& next,
               const std::string& time) {
-  for (const auto& request : facts.requests) addEvent(record, {"request", time, next.currentStepIndex, request, "", "", "", ""});
+  for (const auto& request : facts.requests) {
+    addEvent(record, {"request", time, next.currentStepIndex, request.action, request.requestedBy, "", "",
+                      request.requestedBy.empty() ? kUnverifiedRequester : ""});
+  }
   for (const auto& a : facts.approvals) {
     addEvent(record, {"approval", a.time.empty() ? time : a.time, a.step, a.name, a.approvedBy, a.decision, a.comment,
                       a.accepted ? "accepted" : "ignored: " + a.message});
@@ -199,7 +210,10 @@ void recordPass(const api::ModelRelease& before, api::ModelReleaseStatus& next, 
 
   // What the pass saw belongs to the rollout that ran when it began, even when the pass ended it.
   bool factsRecorded = false;
-  if (record && record->version == before.status.canaryVersion && record->startedAt == before.status.rolloutStartedAt) {
+  const bool ranAtStart = record && ((record->version == before.status.canaryVersion &&
+                                      record->startedAt == before.status.rolloutStartedAt) ||
+                                     verifyingAfterSwitch(*record, before.status));
+  if (ranAtStart) {
     addFacts(*record, facts, next, time);
     factsRecorded = true;
   }
@@ -210,6 +224,8 @@ void recordPass(const api::ModelRelease& before, api::ModelReleaseStatus& next, 
   if (record && (!rolling || record->version != next.canaryVersion || record->startedAt != next.rolloutStartedAt)) {
     if (const auto* end = ending(*record, next.history)) {
       close(*record, end->outcome, end->message, end->time, next.currentStepIndex);
+    } else if (!rolling && verifyingAfterSwitch(*record, next)) {
+      // still open: its post-promotion readings and the outcome belong to it
     } else if (!rolling && next.stableVersion == record->version) {
       close(*record, "Promoted", next.message, time, next.currentStepIndex);
     } else if (!rolling && next.phase == api::Phase::RolledBack) {
@@ -217,7 +233,7 @@ void recordPass(const api::ModelRelease& before, api::ModelReleaseStatus& next, 
     } else {
       close(*record, "Superseded", "version " + next.canaryVersion + " replaced it", time, next.currentStepIndex);
     }
-    record = nullptr;
+    if (!record->outcome.empty()) record = nullptr;
   }
 
   bool opened = false;

@@ -21,6 +21,22 @@ int64_t secondsBetween(const std::string& from, const std::string& to) {
   return std::chrono::duration_cast<std::chrono::seconds>(b - a).count();
 }
 
+// Who asked for a request, as a tag: the verified name, or "unknown" for a request that named nobody.
+std::string requesterTag(const api::RecordEvent& e) { return e.by.empty() ? "unknown" : e.by; }
+
+// The tags on the model version naming who asked for each kind of request in this rollout
+// ("aviary.promote_requested_by": "alice"); the last request of a kind wins.
+std::map<std::string, std::string> requestVersionTags(const api::DecisionRecordStatus& record) {
+  std::map<std::string, std::string> tags;
+  for (const auto& e : record.events) {
+    if (e.kind != "request") continue;
+    std::string action = e.action;
+    for (char& c : action) c = c == '-' ? '_' : c;
+    tags["aviary." + action + "_requested_by"] = requesterTag(e);
+  }
+  return tags;
+}
+
 // The MLflow tags of one approval, request or step event; `n` numbers it among events of its kind.
 void tagEvent(const api::RecordEvent& e, size_t n, std::map<std::string, std::string>& tags) {
   const std::string k = std::to_string(n);
@@ -39,6 +55,8 @@ void tagEvent(const api::RecordEvent& e, size_t n, std::map<std::string, std::st
     }
   } else if (e.kind == "request") {
     tags["aviary.request." + k] = e.action + " at " + e.time;
+    tags["aviary.request." + k + ".by"] = requesterTag(e);
+    tags["aviary.request." + k + ".verified"] = e.by.empty() ? "false" : "true";
   } else if (e.kind == "step") {
     tags["aviary.step." + std::to_string(e.step) + ".started_at"] = e.time;
   }
@@ -114,10 +132,15 @@ Status sendEvents(api::DecisionRecordStatus& record, RunTracker& runs) {
   return okStatus();
 }
 
-Status finish(api::DecisionRecordStatus& record, const api::ModelRelease& release, RunTracker& runs, TimePoint now) {
+Status finish(api::DecisionRecordStatus& record, const api::ModelRelease& release, RunTracker& runs,
+              ModelRegistry& registry, TimePoint now) {
   if (!record.artifactUploaded) {
     auto tagged = runs.logBatch(record.runId, {}, {}, outcomeTags(record));
     if (!tagged.ok()) return tagged;
+    if (auto requests = requestVersionTags(record); !requests.empty()) {
+      auto s = registry.setVersionTags(release.spec.model.name, record.version, requests);
+      if (!s.ok()) return s;
+    }
     auto run = runs.getRun(record.runId);
     if (!run.ok()) return run.error();
     auto uploaded = runs.uploadArtifact(*run, "decision-record.json", decisionRecordJson(record, release).dump(2) + "\n");
@@ -157,7 +180,7 @@ Status syncOne(api::DecisionRecordStatus& record, const api::ModelRelease& relea
   }
   if (auto s = sendPoints(record, runs, result); !s.ok()) return s;
   if (auto s = sendEvents(record, runs); !s.ok()) return s;
-  if (!record.outcome.empty()) return finish(record, release, runs, now);
+  if (!record.outcome.empty()) return finish(record, release, runs, registry, now);
   return okStatus();
 }
 

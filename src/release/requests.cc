@@ -42,6 +42,8 @@ std::optional<UserRequest> requestFromAnnotations(const api::ObjectMeta& metadat
   request.kind = kindOf(it->second);
   auto id = metadata.annotations.find(api::kRequestIdAnnotation);
   if (id != metadata.annotations.end()) request.id = id->second;
+  auto by = metadata.annotations.find(api::kRequestedByAnnotation);
+  if (by != metadata.annotations.end()) request.requestedBy = by->second;
   return request;
 }
 

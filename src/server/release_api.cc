@@ -58,17 +58,20 @@ Result<ActionBody> readBody(ReleaseAction action, const std::string& text) {
   return body;
 }
 
-// The merge patch that sets the aviary.dev/request and aviary.dev/request-id annotations.
-nlohmann::json requestPatch(const std::string& request, const std::string& requestId) {
-  return {{"metadata", {{"annotations", {{api::kRequestAnnotation, request}, {api::kRequestIdAnnotation, requestId}}}}}};
-}
-
 std::string pathParam(const HttpRequest& request, const char* name) {
   auto it = request.pathParams.find(name);
   return it == request.pathParams.end() ? std::string() : it->second;
 }
 
 }  // namespace
+
+nlohmann::json requestPatch(const std::string& request, const std::string& id, const std::string& requestedBy) {
+  return {{"metadata",
+           {{"annotations",
+             {{api::kRequestAnnotation, request},
+              {api::kRequestIdAnnotation, id},
+              {api::kRequestedByAnnotation, requestedBy.empty() ? nlohmann::json(nullptr) : nlohmann::json(requestedBy)}}}}}};
+}
 
 RequestIdSource randomRequestIds() {
   return [] {
@@ -134,7 +137,7 @@ HttpResponse ReleaseApi::respond(Call& call, const HttpRequest& request) {
     case ReleaseAction::Abort:
     case ReleaseAction::Retry: break;
   }
-  return submitRequest(call, caller.token, body->full);
+  return submitRequest(call, who, caller.token, body->full);
 }
 
 HttpResponse ReleaseApi::decide(const Call& call, const approval::Identity& who, const std::string& token,
@@ -168,16 +171,22 @@ HttpResponse ReleaseApi::decide(const Call& call, const approval::Identity& who,
                              {"step", *approval.spec.step}});
 }
 
-HttpResponse ReleaseApi::submitRequest(const Call& call, const std::string& token, bool full) {
+HttpResponse ReleaseApi::submitRequest(const Call& call, const approval::Identity& who, const std::string& token,
+                                       bool full) {
   const std::string kind = call.action == ReleaseAction::Abort   ? "abort"
                            : call.action == ReleaseAction::Retry ? "retry"
                            : full                                ? "promote-full"
                                                                  : "promote";
   const std::string id = requestIds_();
-  if (Status patched = store_.patchRelease(token, call.namespace_, call.name, requestPatch(kind, id)); !patched) {
+  if (Status patched = store_.patchRelease(token, call.namespace_, call.name, requestPatch(kind, id, who.username));
+      !patched) {
     return answers::relay(patched.error());
   }
-  return answers::json(202, {{"request", kind}, {"requestId", id}, {"namespace", call.namespace_}, {"release", call.name}});
+  return answers::json(202, {{"request", kind},
+                             {"requestId", id},
+                             {"requestedBy", who.username},
+                             {"namespace", call.namespace_},
+                             {"release", call.name}});
 }
 
 HttpResponse ReleaseApi::logged(const Call& call, HttpResponse response) {

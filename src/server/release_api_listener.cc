@@ -1,6 +1,7 @@
 #include "aviary/server/release_api_listener.h"
 
 #include "aviary/server/release_api.h"
+#include "aviary/server/review_cache.h"
 
 namespace aviary::server {
 
@@ -22,15 +23,20 @@ class ReleaseApiListener::Impl {
  public:
   Impl(k8s::Client& operatorClient, k8s::RestConfig operatorConfig, runtime::Logger& logger, std::string namespace_,
        std::optional<HttpServerTls> tls, std::size_t threads)
-      : tokens_(approval::makeKubeTokenReviewer(operatorClient)),
-        access_(approval::makeKubeAccessReviewer(operatorClient)),
+      : tokenReviews_(approval::makeKubeTokenReviewer(operatorClient)),
+        accessReviews_(approval::makeKubeAccessReviewer(operatorClient)),
+        tokens_(cacheTokenReviews(*tokenReviews_, clock_)),
+        access_(cacheAccessReviews(*accessReviews_, clock_)),
         store_(makeKubeReleaseStore(operatorClient, std::move(operatorConfig))),
         api_(*tokens_, *access_, *store_, logger, randomRequestIds(), std::move(namespace_)),
         server_(apiServerOptions(std::move(tls), threads)) {
     api_.install(server_);
   }
 
-  approval::TokenReviewerPtr tokens_;
+  SystemClock clock_;
+  approval::TokenReviewerPtr tokenReviews_;  // the API server's answers, through...
+  approval::AccessReviewerPtr accessReviews_;
+  approval::TokenReviewerPtr tokens_;  // ...their caches (review_cache.h)
   approval::AccessReviewerPtr access_;
   ReleaseStorePtr store_;
   ReleaseApi api_;

@@ -429,6 +429,9 @@ struct ModelRelease {
 // status.lastHandledRequest once handled).
 inline constexpr const char* kRequestAnnotation = "aviary.dev/request";        // promote|promote-full|abort|rollback|retry
 inline constexpr const char* kRequestIdAnnotation = "aviary.dev/request-id";
+// Who asked: the requesting user's name, checked against the writer by the admission policy
+// aviary-request-identity (crds/modelrelease-request-admission-policy.yaml). Absent: unverified.
+inline constexpr const char* kRequestedByAnnotation = "aviary.dev/requested-by";
 // Labels on every owned object.
 inline constexpr const char* kReleaseLabel = "aviary.dev/release";
 inline constexpr const char* kVersionLabel = "aviary.dev/model-version";

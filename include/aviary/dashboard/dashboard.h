@@ -1,6 +1,6 @@
 #pragma once
 // The release dashboard (docs/dashboard.md): a browser UI served from the binary, and the JSON it reads.
-//   GET /                        the page (index.html), GET /app.js, /style.css, /chart.js: its assets
+//   GET /                        the page (index.html), GET /app.js, /view.js, /chart.js, /style.css: its assets
 //   GET /api/v1/dashboard/whoami                                  {"user", "groups"}
 //   GET /api/v1/dashboard/releases[?since=V]                      the releases the caller may list
 //   GET /api/v1/dashboard/namespaces/{ns}/releases/{name}[?since=V]  one release and the caller's actions
@@ -18,6 +18,7 @@
 // Thread-safety: the handlers run on the server's threads, several at once; a long poll holds a thread
 // while it waits (at most options.maxWaiting do at once; further polls answer at once).
 // Ownership: the reviewers, feed, clock and logger must outlive the routes (stop the server first).
+// The reviews' answers are cached for a few seconds (options.reviewCache).
 
 #include <atomic>
 #include <cstddef>
@@ -29,12 +30,15 @@
 #include "aviary/dashboard/release_feed.h"
 #include "aviary/runtime/log.h"
 #include "aviary/server/http_server.h"
+#include "aviary/server/review_cache.h"
 
 namespace aviary::dashboard {
 
 struct DashboardOptions {
   Duration longPollWait = std::chrono::seconds(20);
   std::size_t maxWaiting = 12;
+  // The reviews' answers are kept this long (review_cache.h): a page's polls cost no new reviews.
+  server::ReviewCacheOptions reviewCache;
 };
 
 // The headers every dashboard answer carries (the CSP and its companions).
@@ -61,8 +65,9 @@ class Dashboard {
   Result<bool> allowed(const approval::Identity& who, const std::string& verb, const std::string& namespace_,
                        const std::string& name);
 
-  approval::TokenReviewer& tokens_;
-  approval::AccessReviewer& access_;
+  // The reviewers handed in, behind their caches.
+  approval::TokenReviewerPtr tokens_;
+  approval::AccessReviewerPtr access_;
   ReleaseFeed& feed_;
   const Clock& clock_;
   runtime::Logger& logger_;

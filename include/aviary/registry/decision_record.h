@@ -28,11 +28,21 @@ struct GateReading {
   std::optional<api::SequentialState> sequential;  // the gate's counts after this reading (sequential judges)
 };
 
+// The message of a request event whose request named no requester (docs/audit.md).
+inline constexpr const char* kUnverifiedRequester = "unverified: the request names no requester";
+
+// A manual request the operator acted on: what (promote, abort …) and who asked, as the request's
+// aviary.dev/requested-by annotation names them ("" for a request that names nobody: unverified).
+struct HandledRequest {
+  std::string action;
+  std::string requestedBy;
+};
+
 // What a pass saw and did, beyond the status it computed.
 struct PassFacts {
   std::vector<GateReading> readings;
   std::vector<api::ApprovalRecord> approvals;  // taken in this pass (accepted or not)
-  std::vector<std::string> requests;           // manual requests handled this pass (promote, abort …)
+  std::vector<HandledRequest> requests;        // manual requests handled this pass
 };
 
 // The status of the gate named `gate` (the running one when a stopped one shares its name), or null.

@@ -67,9 +67,12 @@ struct UserRequest {
   RequestKind kind = RequestKind::Unknown;
   std::string id;    // aviary.dev/request-id; a request without an id is never acted upon
   std::string text;  // the annotation value as written (for messages about unknown requests)
+  // aviary.dev/requested-by: the requester as the admission policy verified it; "" when the request
+  // names nobody (written by an older client or by hand): recorded as unverified.
+  std::string requestedBy;
 };
 
-// The aviary.dev/request and aviary.dev/request-id annotations, when present.
+// The aviary.dev/request, aviary.dev/request-id and aviary.dev/requested-by annotations, when present.
 std::optional<UserRequest> requestFromAnnotations(const api::ObjectMeta& metadata);
 
 // Whether the model registry has the version being released.

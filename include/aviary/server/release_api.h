@@ -13,7 +13,8 @@
 //      approve/reject: it must be waiting at an approval step                      → 409,
 //      whose users/groups admit the caller                                          → 403
 //   4. the write, with the caller's own token (release_store.h): a ReleaseApproval with
-//      approvedBy = the reviewed user, or the aviary.dev/request annotations      → 202
+//      approvedBy = the reviewed user, or the aviary.dev/request annotations with
+//      aviary.dev/requested-by = the reviewed user (requestPatch)                 → 202
 //      (the API server's refusals are relayed with their status: 403, 404, 409, 422...).
 // Failures to reach the API server for a review or read answer 503: an outage, not a verdict.
 // Every answer is JSON; errors are {"error": "..."}.
@@ -33,6 +34,13 @@
 namespace aviary::server {
 
 enum class ReleaseAction { Approve, Reject, Promote, Abort, Retry };
+
+// The merge patch asking the operator for `request` (promote|promote-full|abort|rollback|retry): the
+// annotations aviary.dev/request, aviary.dev/request-id and aviary.dev/requested-by = `requestedBy`,
+// which the admission policy aviary-request-identity accepts only from that very user. An empty
+// `requestedBy` removes the annotation, so the request is recorded as unverified, never under the
+// name a previous request left. The one request writer of the CLI, the HTTP API and the dashboard.
+nlohmann::json requestPatch(const std::string& request, const std::string& id, const std::string& requestedBy);
 
 // Unique ids for the aviary.dev/request-id annotation (the planner acts once per id).
 using RequestIdSource = std::function<std::string()>;
@@ -55,7 +63,7 @@ class ReleaseApi {
   HttpResponse respond(Call& call, const HttpRequest& request);
   HttpResponse decide(const Call& call, const approval::Identity& who, const std::string& token,
                       const std::string& comment);
-  HttpResponse submitRequest(const Call& call, const std::string& token, bool full);
+  HttpResponse submitRequest(const Call& call, const approval::Identity& who, const std::string& token, bool full);
   HttpResponse logged(const Call& call, HttpResponse response);
 
   approval::TokenReviewer& tokens_;

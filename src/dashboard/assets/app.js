@@ -4,6 +4,7 @@
 (function () {
   const KEY = "aviary.token";
   const $ = (id) => document.getElementById(id);
+  const V = window.AviaryView;  // view.js: the pure functions (unit-tested under Node)
   let view = null;          // {kind: "list"} | {kind: "detail", ns, name}
   let generation = 0;       // bumps on every view change: stale polls stop
   let controller = null;    // aborts the current poll
@@ -25,15 +26,6 @@
     return node;
   }
   function badge(kind, value) { return el("span", { class: `${kind} ${kind}-${value}` }, value || "–"); }
-  function age(iso) {
-    if (!iso) return "–";
-    const s = Math.max(0, (Date.now() - Date.parse(iso)) / 1000);
-    if (s < 120) return Math.round(s) + "s";
-    if (s < 7200) return Math.round(s / 60) + "m";
-    if (s < 172800) return Math.round(s / 3600) + "h";
-    return Math.round(s / 86400) + "d";
-  }
-  function when(iso) { return iso ? iso.replace("T", " ").replace("Z", "") : "–"; }
 
   class Unauthorized extends Error {}
 
@@ -114,16 +106,14 @@
     lastList = body;
     $("who").textContent = body.user;
     fillSelect($("filter-namespace"), body.namespaces);
-    fillSelect($("filter-phase"), [...new Set(body.releases.map((r) => r.phase))].sort());
+    fillSelect($("filter-phase"), V.phasesOf(body.releases));
     drawRows();
   }
 
   function drawRows() {
     if (!lastList) return;
-    const ns = $("filter-namespace").value, phase = $("filter-phase").value;
-    const model = $("filter-model").value.trim().toLowerCase();
-    const rows = lastList.releases.filter((r) => (!ns || r.namespace === ns) && (!phase || r.phase === phase) &&
-                                               (!model || r.model.toLowerCase().includes(model)));
+    const rows = V.filterReleases(lastList.releases, { namespace: $("filter-namespace").value, phase: $("filter-phase").value,
+                                                       model: $("filter-model").value });
     const tbody = $("releases").querySelector("tbody");
     tbody.textContent = "";
     for (const r of rows) {
@@ -131,17 +121,17 @@
       for (const g of r.gates) gates.appendChild(el("span", { class: `verdict verdict-${g.verdict}`, title: g.name }, `${g.name}: ${g.verdict}`));
       const tr = el("tr", { class: "link", dataset: { release: `${r.namespace}/${r.name}` } },
         el("td", {}, r.namespace),
-        el("td", {}, el("a", { href: `#/releases/${encodeURIComponent(r.namespace)}/${encodeURIComponent(r.name)}` }, r.name)),
+        el("td", {}, el("a", { href: V.releaseHash(r.namespace, r.name) }, r.name)),
         el("td", {}, r.model),
         el("td", {}, badge("phase", r.phase)),
         el("td", {}, r.stableVersion || "–"),
         el("td", {}, r.canaryVersion || "–"),
-        el("td", {}, r.canaryVersion ? r.weight + "%" : "–"),
-        el("td", {}, r.canaryVersion && r.steps ? `${Math.min(r.step + 1, r.steps)}/${r.steps}` : "–"),
+        el("td", {}, V.weightText(r)),
+        el("td", {}, V.stepText(r)),
         gates,
-        el("td", { title: r.created }, age(r.created)));
+        el("td", { title: r.created }, V.age(r.created, Date.now())));
       tr.addEventListener("click", (e) => {
-        if (e.target.tagName !== "A") location.hash = `#/releases/${encodeURIComponent(r.namespace)}/${encodeURIComponent(r.name)}`;
+        if (e.target.tagName !== "A") location.hash = V.releaseHash(r.namespace, r.name);
       });
       tbody.appendChild(tr);
     }
@@ -166,7 +156,7 @@
     const facts = $("facts");
     facts.textContent = "";
     for (const [k, v] of [["model", r.model], ["stable", r.stableVersion || "–"], ["canary", r.canaryVersion || "–"],
-                          ["weight", r.canaryVersion ? r.weight + "%" : "–"]]) {
+                          ["weight", V.weightText(r)]]) {
       facts.appendChild(el("dt", {}, k));
       facts.appendChild(el("dd", { id: `fact-${k}` }, v));
     }
@@ -183,20 +173,14 @@
     for (const s of body.steps) steps.appendChild(el("li", { class: s.state, dataset: { state: s.state } }, `${s.index + 1}. ${s.text}`));
     if (body.steps.length === 0) steps.appendChild(el("li", {}, "no steps"));
 
-    const routing = body.routing;
-    $("routing").textContent = `now: canary ${routing.weight}%` + (routing.mirror ? `, mirror ${routing.mirror}% of stable` : "") +
-      (routing.headerRoutes.length ? `, header routes: ${routing.headerRoutes.map((h) => h.name).join(", ")}` : "");
-    const tpoints = body.traffic.map((p) => ({ t: Date.parse(p.time), v: p.weight }));
-    const mpoints = body.traffic.map((p) => ({ t: Date.parse(p.time), v: p.mirror }));
-    const series = [{ name: "canary weight %", cls: "series-weight", points: tpoints, step: true }];
-    if (mpoints.some((p) => p.v > 0)) series.push({ name: "mirror %", cls: "series-mirror", points: mpoints, step: true });
-    AviaryChart.draw($("traffic-chart"), { title: "traffic", series, max: 100, unit: "%", now: Date.now(), empty: "no traffic changes seen yet" });
+    $("routing").textContent = V.routingText(body.routing);
+    AviaryChart.draw($("traffic-chart"), { title: "traffic", series: V.trafficSeries(body.traffic), max: 100, unit: "%", now: Date.now(),
+                                           empty: "no traffic changes seen yet" });
 
     renderGates(body.gates);
-    tableRows("approvals", body.approvals.map((a) => [when(a.time), a.approvedBy, a.decision, String((a.step ?? -1) + 1),
-                                                     a.comment || "", a.accepted ? "yes" : `no: ${a.message || ""}`]));
-    tableRows("history", body.history.map((h) => [when(h.time), h.version, h.outcome, h.message || ""]));
-    tableRows("conditions", body.conditions.map((c) => [c.type, c.status, c.reason || "", c.message || ""]));
+    tableRows("approvals", body.approvals.map(V.approvalRow));
+    tableRows("history", body.history.map(V.historyRow));
+    tableRows("conditions", body.conditions.map(V.conditionRow));
   }
 
   function renderGates(gates) {
@@ -207,9 +191,9 @@
       const chart = el("div", { class: "chart gate-chart", dataset: { gate: g.name } });
       const numbers = el("p", { class: "numbers" },
         el("span", {}, `judge: ${g.judge || "–"}`),
-        el("span", {}, `pass ${g.successes} · fail ${g.failures} · inconclusive ${g.inconclusives} · error ${g.errors}`));
-      if (g.threshold) numbers.appendChild(el("span", {}, `threshold: ${g.threshold.min !== undefined ? "min " + g.threshold.min + " " : ""}${g.threshold.max !== undefined ? "max " + g.threshold.max : ""}`));
-      if (g.compare) numbers.appendChild(el("span", {}, `test: ${g.compare.test || "mann-whitney"} ${g.compare.direction || ""} confidence ${g.compare.confidence ?? 0.95}`));
+        el("span", {}, V.countsText(g)));
+      if (g.threshold) numbers.appendChild(el("span", {}, V.thresholdText(g.threshold)));
+      if (g.compare) numbers.appendChild(el("span", {}, V.compareText(g.compare)));
       if (g.sequential) {
         const s = g.sequential;
         numbers.appendChild(el("span", {}, `p-value ${AviaryChart.fmt(s.pValue)}`));
@@ -223,13 +207,7 @@
         numbers, chart);
       if (g.queryUrl) section.appendChild(el("p", { class: "links" }, el("a", { href: g.queryUrl, target: "_blank", rel: "noopener noreferrer", title: g.query }, "Prometheus query")));
       box.appendChild(section);
-      const pts = (f) => g.measurements.filter((m) => typeof m[f] === "number").map((m) => ({ t: Date.parse(m.time), v: m[f], verdict: m.verdict, detail: m.detail }));
-      const series = [{ name: "value", cls: "series-value", points: pts("value"), markers: true }];
-      const base = pts("baseline");
-      if (base.length) series.push({ name: "baseline", cls: "series-baseline", points: base });
-      const lines = [];
-      if (g.threshold && g.threshold.max !== undefined) lines.push({ v: g.threshold.max, label: `max ${g.threshold.max}` });
-      if (g.threshold && g.threshold.min !== undefined) lines.push({ v: g.threshold.min, label: `min ${g.threshold.min}` });
+      const { series, lines } = V.gateChart(g);
       AviaryChart.draw(chart, { title: `gate ${g.name}`, series, lines, empty: "no measurements yet" });
     }
   }
@@ -245,7 +223,7 @@
 
   function renderActions(r, actions) {
     const buttons = $("action-buttons");
-    const key = `${r.namespace}/${r.name}:${actions.join(",")}`;
+    const key = V.actionsKey(r, actions);
     if (buttons.dataset.key === key) return;  // keep the comment being typed
     buttons.dataset.key = key;
     buttons.textContent = "";
@@ -264,9 +242,9 @@
     if ((name === "abort" || name === "reject") && !confirm(`${a.label} ${r.namespace}/${r.name}?`)) return;
     $("action-result").textContent = "…";
     try {
-      const { status, body } = await api(`/api/v1/namespaces/${encodeURIComponent(r.namespace)}/modelreleases/${encodeURIComponent(r.name)}/${a.path}`,
+      const { status, body } = await api(V.actionUrl(r.namespace, r.name, a.path),
         { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(a.body()) });
-      $("action-result").textContent = status === 202 ? `${a.label}: accepted` : `${a.label} refused (${status}): ${(body && body.error) || ""}`;
+      $("action-result").textContent = V.actionResult(a.label, status, body);
       if (status === 202) $("comment").value = "";
     } catch (e) {
       if (e instanceof Unauthorized) signOut("Your token was refused: " + e.message);
@@ -276,14 +254,15 @@
 
   // ---- routing --------------------------------------------------------------------------------
   function route() {
-    if (location.hash.startsWith("#token=")) {  // `aviary dashboard` hands its session token in the URL's fragment
-      sessionStorage.setItem(KEY, decodeURIComponent(location.hash.substring(7)));
+    let wanted = V.routeOf(location.hash);
+    if (wanted.token !== undefined) {  // `aviary dashboard` hands its session token in the URL's fragment
+      sessionStorage.setItem(KEY, wanted.token);
       history.replaceState(null, "", "#/");
+      wanted = V.routeOf("#/");
     }
     if (!token()) { signOut($("login-error").textContent); return; }
-    const m = location.hash.match(/^#\/releases\/([^/]+)\/([^/]+)$/);
-    if (m) {
-      view = { kind: "detail", ns: decodeURIComponent(m[1]), name: decodeURIComponent(m[2]) };
+    if (wanted.kind === "detail") {
+      view = wanted;
       $("action-buttons").dataset.key = "";
       $("action-result").textContent = "";
       show("detail");

@@ -85,5 +85,7 @@
     return svg;
   }
 
-  window.AviaryChart = { draw, fmt };
+  const api = { draw, fmt, niceMax, timeLabel };
+  if (typeof module === "object" && module.exports) module.exports = api;  // Node's test runner
+  else window.AviaryChart = api;
 })();

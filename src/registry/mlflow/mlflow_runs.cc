@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "aviary/common/http_fetch.h"
+#include "registry/mlflow/mlflow_response.h"
 
 namespace aviary::registry {
 
@@ -10,30 +11,10 @@ namespace {
 
 using Json = nlohmann::json;
 
-Result<Json> parsed(const Result<std::string>& body, const char* what) {
-  if (!body.ok()) return body.error();
-  Json j = Json::parse(*body, nullptr, false);
-  if (!j.is_object()) return makeError(ErrorCode::Unavailable, std::string("MLflow answered ") + what + " with no JSON object");
-  return j;
-}
-
 Json keyValues(const std::map<std::string, std::string>& items) {
   Json out = Json::array();
   for (const auto& [key, value] : items) out.push_back({{"key", key}, {"value", value}});
   return out;
-}
-
-RunInfo runInfo(const Json& run) {
-  RunInfo info;
-  const Json info_ = run.value("info", Json::object());
-  info.experimentId = info_.value("experiment_id", "");
-  info.runId = info_.value("run_id", "");
-  info.status = info_.value("status", "");
-  info.artifactUri = info_.value("artifact_uri", "");
-  const Json data = run.value("data", Json::object());
-  for (const auto& t : data.value("tags", Json::array())) info.tags[t.value("key", "")] = t.value("value", "");
-  for (const auto& p : data.value("params", Json::array())) info.params[p.value("key", "")] = p.value("value", "");
-  return info;
 }
 
 // A run's artifact URI as the proxy's path: mlflow-artifacts:/1/<run>/artifacts → 1/<run>/artifacts.
@@ -62,10 +43,14 @@ std::string quoted(const std::string& value) {
 }  // namespace
 
 Result<std::optional<std::string>> MlflowRuns::findExperiment(const std::string& name) {
-  auto found = parsed(client_.call("GET", "experiments/get-by-name?experiment_name=" + urlEncode(name), ""), "get-by-name");
-  if (found.ok()) return std::optional<std::string>{found->value("/experiment/experiment_id"_json_pointer, std::string())};
-  if (found.error().code == ErrorCode::NotFound) return std::optional<std::string>{};
-  return found.error();
+  auto found = client_.call("GET", "experiments/get-by-name?experiment_name=" + urlEncode(name), "");
+  if (!found.ok()) {
+    if (found.error().code == ErrorCode::NotFound) return std::optional<std::string>{};
+    return found.error();
+  }
+  auto id = parseExperimentId(*found, "experiments/get-by-name");
+  if (!id.ok()) return id.error();
+  return std::optional<std::string>{*id};
 }
 
 Result<std::string> MlflowRuns::ensureExperiment(const std::string& name) {
@@ -73,8 +58,8 @@ Result<std::string> MlflowRuns::ensureExperiment(const std::string& name) {
     auto found = findExperiment(name);
     if (!found.ok()) return found.error();
     if (*found) return **found;
-    auto created = parsed(client_.call("POST", "experiments/create", Json{{"name", name}}.dump()), "experiments/create");
-    if (created.ok()) return created->value("experiment_id", "");
+    auto created = client_.call("POST", "experiments/create", Json{{"name", name}}.dump());
+    if (created.ok()) return parseExperimentId(*created, "experiments/create");
     if (created.error().code != ErrorCode::Conflict) return created.error();  // created meanwhile: read it again
   }
   return makeError(ErrorCode::Conflict, "experiment " + name + " could be neither read nor created");
@@ -86,25 +71,23 @@ Result<std::optional<RunInfo>> MlflowRuns::findRun(const std::string& experiment
   for (const auto& [key, value] : tags) filter += (filter.empty() ? "" : " and ") + ("tags.`" + key + "` = " + quoted(value));
   Json body{{"experiment_ids", {experimentId}}, {"filter", filter}, {"max_results", 1},
             {"order_by", {"attributes.start_time DESC"}}, {"run_view_type", "ALL"}};
-  auto found = parsed(client_.call("POST", "runs/search", body.dump()), "runs/search");
+  auto found = client_.call("POST", "runs/search", body.dump());
   if (!found.ok()) return found.error();
-  const Json runs = found->value("runs", Json::array());
-  if (runs.empty()) return std::optional<RunInfo>{};
-  return std::optional<RunInfo>{runInfo(runs[0])};
+  return parseRunSearch(*found);
 }
 
 Result<RunInfo> MlflowRuns::createRun(const std::string& experimentId, const std::string& runName, int64_t startTimeMs,
                                       const std::map<std::string, std::string>& tags) {
   Json body{{"experiment_id", experimentId}, {"run_name", runName}, {"start_time", startTimeMs}, {"tags", keyValues(tags)}};
-  auto created = parsed(client_.call("POST", "runs/create", body.dump()), "runs/create");
+  auto created = client_.call("POST", "runs/create", body.dump());
   if (!created.ok()) return created.error();
-  return runInfo(created->value("run", Json::object()));
+  return parseRun(*created, "runs/create");
 }
 
 Result<RunInfo> MlflowRuns::getRun(const std::string& runId) {
-  auto got = parsed(client_.call("GET", "runs/get?run_id=" + urlEncode(runId), ""), "runs/get");
+  auto got = client_.call("GET", "runs/get?run_id=" + urlEncode(runId), "");
   if (!got.ok()) return got.error();
-  return runInfo(got->value("run", Json::object()));
+  return parseRun(*got, "runs/get");
 }
 
 Status MlflowRuns::logBatch(const std::string& runId, const std::vector<MetricPoint>& metrics,
@@ -119,14 +102,10 @@ Status MlflowRuns::logBatch(const std::string& runId, const std::vector<MetricPo
 }
 
 Result<std::vector<MetricPoint>> MlflowRuns::metricHistory(const std::string& runId, const std::string& key) {
-  auto got = parsed(client_.call("GET", "metrics/get-history?run_id=" + urlEncode(runId) + "&metric_key=" + urlEncode(key) +
-                                            "&max_results=25000", ""), "metrics/get-history");
+  auto got = client_.call("GET", "metrics/get-history?run_id=" + urlEncode(runId) + "&metric_key=" + urlEncode(key) +
+                                    "&max_results=25000", "");
   if (!got.ok()) return got.error();
-  std::vector<MetricPoint> out;
-  for (const auto& p : got->value("metrics", Json::array())) {
-    out.push_back({p.value("key", key), p.value("value", 0.0), p.value("timestamp", int64_t{0}), p.value("step", int64_t{0})});
-  }
-  return out;
+  return parseMetricHistory(*got, key);
 }
 
 Status MlflowRuns::endRun(const std::string& runId, const std::string& status, int64_t endTimeMs) {

@@ -171,7 +171,7 @@ def differences(a, b, path=""):
 
 
 def plain_install_yaml():
-    paths = [os.path.join(ROOT, "crds", "releaseapproval-admission-policy.yaml")]
+    paths = sorted(glob.glob(os.path.join(ROOT, "crds", "*-admission-policy.yaml")))
     paths += sorted(glob.glob(os.path.join(ROOT, "manifests", "**", "*.yaml"), recursive=True))
     return "\n---\n".join(open(p).read() for p in paths)
 

@@ -42,6 +42,17 @@ TEST(ReportViewTest, RolledBackCanaryNamesTheFailingGate) {
   EXPECT_NE(rendered.find("Failing gate      error-rate at 2026-03-01T10:01:00Z step 1: value=0.052"), std::string::npos) << rendered;
 }
 
+TEST(ReportViewTest, RequestsNameTheirRequesterOrSayUnverified) {
+  auto record = fixture("decision_record_promoted.json");
+  record["timeline"].push_back({{"kind", "request"}, {"time", "2026-03-01T10:01:00Z"}, {"step", 1}, {"action", "promote"},
+                                {"by", "carol"}});
+  record["timeline"].push_back({{"kind", "request"}, {"time", "2026-03-01T10:01:10Z"}, {"step", 1}, {"action", "abort"},
+                                {"message", "unverified: the request names no requester"}});
+  const auto rendered = renderReport(record, fromMlflow(), ReportFormat::Text);
+  EXPECT_NE(rendered.find("request promote by carol"), std::string::npos) << rendered;
+  EXPECT_NE(rendered.find("request abort (unverified: no requester named)"), std::string::npos) << rendered;
+}
+
 TEST(ReportViewTest, JsonCarriesTheRecordAndWhereItCameFrom) {
   const auto record = fixture("decision_record_promoted.json");
   const auto rendered = nlohmann::json::parse(renderReport(record, fromMlflow(), ReportFormat::Json));

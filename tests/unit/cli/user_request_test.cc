@@ -8,11 +8,6 @@
 namespace aviary::cli {
 namespace {
 
-TEST(UserRequestTest, RequestPatchSetsBothAnnotations) {
-  EXPECT_EQ(requestPatch("promote-full", "id-1"),
-            nlohmann::json::parse(R"({"metadata":{"annotations":{"aviary.dev/request":"promote-full","aviary.dev/request-id":"id-1"}}})"));
-}
-
 TEST(UserRequestTest, VersionPatchSetsSpecModelVersionOnly) {
   EXPECT_EQ(versionPatch("7"), nlohmann::json::parse(R"({"spec":{"model":{"version":"7"}}})"));
 }

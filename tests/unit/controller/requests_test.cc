@@ -40,6 +40,24 @@ TEST_F(RequestTest, PromoteIsActedOnOnceAndItsAnnotationsAreCleared) {
   EXPECT_EQ(skips, 1);
 }
 
+TEST_F(RequestTest, TheRequesterIsRecordedAndItsAnnotationClearedWithTheRequest) {
+  annotate("promote", "p1");
+  server.mutate(resources::kModelReleases, kNs, kName,
+                [](Json& o) { o["metadata"]["annotations"][api::kRequestedByAnnotation] = "alice"; });
+  ASSERT_TRUE(reconcile().ok());
+  EXPECT_EQ(status().value("lastHandledRequest", ""), "p1");
+  EXPECT_FALSE(annotations().contains(api::kRequestedByAnnotation)) << "no name is left for the next request";
+  const Json records = status().value("decisionRecords", Json::array());
+  ASSERT_FALSE(records.empty()) << status().dump(1);
+  Json requests = Json::array();
+  for (const auto& e : records.back().value("events", Json::array())) {
+    if (e.value("kind", "") == "request") requests.push_back(e);
+  }
+  ASSERT_EQ(requests.size(), 1u) << records.back().dump(1);
+  EXPECT_EQ(requests[0].value("by", ""), "alice");
+  EXPECT_EQ(requests[0].value("action", ""), "promote");
+}
+
 TEST_F(RequestTest, AHandledRequestFoundAfterARestartIsClearedNotRepeated) {
   countEvents();
   annotate("promote", "p1");

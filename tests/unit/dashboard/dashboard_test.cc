@@ -146,6 +146,9 @@ TEST_F(DashboardTest, ThePageIsServedFromTheBinaryWithoutInlineScript) {
   EXPECT_EQ(page.body.find("<script>"), std::string::npos) << "the CSP would block an inline script";
   EXPECT_EQ(page.body.find("http://"), std::string::npos) << "nothing is fetched from elsewhere";
   EXPECT_EQ(dashboard_.asset(get("/app.js", "")).contentType, "text/javascript; charset=utf-8");
+  // app.js uses view.js's functions: the page loads it first (deferred scripts run in order).
+  EXPECT_LT(page.body.find("<script src=\"/view.js\""), page.body.find("<script src=\"/app.js\""));
+  EXPECT_EQ(dashboard_.asset(get("/view.js", "")).status, 200);
   EXPECT_EQ(dashboard_.asset(get("/nope.js", "")).status, 404);
 }
 

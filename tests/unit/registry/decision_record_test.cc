@@ -45,12 +45,65 @@ TEST(DecisionRecord, BlueGreenMatchesTheGolden) {
   r.start();
   r.pass([](api::ModelReleaseStatus&) {}, {{r.reading("error-rate", "8/pre-promotion", api::Verdict::Pass, 0.003)}, {}, {}});
   r.pass([](api::ModelReleaseStatus& s) { s.phase = api::Phase::Paused; s.message = "preview ready; promote to switch"; });
-  r.pass([](api::ModelReleaseStatus&) {}, {{}, {}, {"promote"}});
+  r.pass([](api::ModelReleaseStatus&) {}, {{}, {}, {{"promote", "alice"}}});
   r.promote();
   const auto& record = r.status.decisionRecords.at(0);
   EXPECT_EQ(record.strategy, "blueGreen");
   const auto json = decisionRecordJson(record, r.release);
   EXPECT_EQ(json.dump(2) + "\n", golden("blue_green_promoted.json", json));
+}
+
+// Blue-green with a post-promotion analysis: the switch (version 8 stable, no canary) is not the end.
+Rollout switchedBlueGreen() {
+  auto release = blueGreenRelease();
+  release.spec.strategy.blueGreen->postPromotionAnalysis = api::AnalysisStep{{"error-rate"}};
+  Rollout r(release);
+  r.start();
+  r.pass([](api::ModelReleaseStatus&) {}, {{r.reading("error-rate", "8/pre-promotion", api::Verdict::Pass, 0.003)}, {}, {}});
+  r.pass([](api::ModelReleaseStatus& s) {
+    s.previousStableVersion = s.stableVersion;
+    s.stableVersion = s.canaryVersion;
+    s.canaryVersion = "";
+    s.currentStepIndex = 4;  // the post-promotion analysis
+    s.phase = api::Phase::Progressing;
+  });
+  r.pass([](api::ModelReleaseStatus&) {}, {{r.reading("error-rate", "8/post-promotion", api::Verdict::Pass, 0.004)}, {}, {}});
+  return r;
+}
+
+TEST(DecisionRecord, ABlueGreenSwitchedBackByItsPostPromotionAnalysisEndsRolledBack) {
+  auto r = switchedBlueGreen();
+  ASSERT_EQ(r.status.decisionRecords.size(), 1u);
+  EXPECT_EQ(r.status.decisionRecords[0].outcome, "") << "switched, not yet judged: the rollout still runs";
+  const std::string message = "gate error-rate failed after the switch: 0.052 > max 0.01";
+  r.pass([&](api::ModelReleaseStatus& s) {
+    s.history.push_back({"8", "RolledBack", r.now(), message});
+    s.stableVersion = "7";
+    s.previousStableVersion.clear();
+    s.rolledBackVersion = "8";
+    s.phase = api::Phase::RolledBack;
+    s.message = message;
+  }, {{r.reading("error-rate", "8/post-promotion", api::Verdict::Fail, 0.052, std::nullopt, "0.052 > max 0.01")}, {}, {}});
+  ASSERT_EQ(r.status.decisionRecords.size(), 1u);
+  const auto& record = r.status.decisionRecords[0];
+  EXPECT_EQ(record.outcome, "RolledBack");
+  EXPECT_EQ(record.reason, message);
+  EXPECT_EQ(runStatus(record.outcome), "FAILED");
+  const auto json = decisionRecordJson(record, r.release);
+  EXPECT_EQ(json["measurements"]["error-rate"].size(), 3u) << "the post-promotion readings are in the record";
+  EXPECT_EQ(json["decision"]["failingGate"]["value"], 0.052);
+  EXPECT_TRUE(json["complete"]);
+}
+
+TEST(DecisionRecord, ABlueGreenIsPromotedOnlyWhenItsPostPromotionAnalysisPassed) {
+  auto r = switchedBlueGreen();
+  r.pass([&](api::ModelReleaseStatus& s) {
+    s.history.push_back({"8", "Promoted", r.now(), "version 8 replaces version 7"});
+    s.phase = api::Phase::Promoted;
+  }, {{r.reading("error-rate", "8/post-promotion", api::Verdict::Pass, 0.005)}, {}, {}});
+  const auto& record = r.status.decisionRecords.at(0);
+  EXPECT_EQ(record.outcome, "Promoted");
+  EXPECT_EQ(decisionRecordJson(record, r.release)["measurements"]["error-rate"].size(), 3u);
 }
 
 TEST(DecisionRecord, RollbackNamesTheFailingGateAndItsNumbers) {
@@ -67,7 +120,7 @@ TEST(DecisionRecord, RollbackNamesTheFailingGateAndItsNumbers) {
 TEST(DecisionRecord, RetryOpensASecondRecordForTheSameVersion) {
   auto r = rolledBackCanary();
   r.start("8");  // retry: same version, a new rolloutStartedAt
-  r.step(1, api::Phase::Progressing, std::nullopt, {{r.reading("error-rate", "8/step-1", api::Verdict::Pass, 0.003)}, {}, {"retry"}});
+  r.step(1, api::Phase::Progressing, std::nullopt, {{r.reading("error-rate", "8/step-1", api::Verdict::Pass, 0.003)}, {}, {{"retry", ""}}});
   r.promote();
   ASSERT_EQ(r.status.decisionRecords.size(), 2u);
   EXPECT_EQ(r.status.decisionRecords[0].outcome, "RolledBack");

@@ -68,6 +68,39 @@ TEST(RunOutbox, APromotedCanaryBecomesOneFinishedRunWithEverything) {
   EXPECT_EQ(sync.runs.batches, batches);
 }
 
+TEST(RunOutbox, RequestsNameTheirRequesterOrSayUnverified) {
+  Rollout r(blueGreenRelease());
+  r.start();
+  r.pass([](api::ModelReleaseStatus& s) { s.phase = api::Phase::Paused; });
+  r.pass([](api::ModelReleaseStatus&) {}, {{}, {}, {{"abort", ""}}});  // an older client: no name
+  r.pass([](api::ModelReleaseStatus&) {}, {{}, {}, {{"promote-full", "bob"}, {"promote", "alice"}}});
+  r.promote();
+  Sync sync;
+  auto result = sync(r);
+  ASSERT_TRUE(result.lastError.empty()) << result.lastError;
+  const auto& tags = sync.runs.runs.at(0).info.tags;
+  EXPECT_EQ(tags.at("aviary.request.0.by"), "unknown");
+  EXPECT_EQ(tags.at("aviary.request.0.verified"), "false");
+  EXPECT_EQ(tags.at("aviary.request.1.by"), "bob");
+  EXPECT_EQ(tags.at("aviary.request.2.by"), "alice");
+  EXPECT_EQ(tags.at("aviary.request.2.verified"), "true");
+  EXPECT_TRUE(tags.at("aviary.request.2").starts_with("promote at ")) << tags.at("aviary.request.2");
+  // The version names who asked for each kind of request.
+  EXPECT_EQ(sync.registry.tags["8"]["aviary.promote_requested_by"], "alice");
+  EXPECT_EQ(sync.registry.tags["8"]["aviary.promote_full_requested_by"], "bob");
+  EXPECT_EQ(sync.registry.tags["8"]["aviary.abort_requested_by"], "unknown");
+  const auto json = decisionRecordJson(r.status.decisionRecords.at(0), r.release);
+  std::vector<nlohmann::json> requests;
+  for (const auto& e : json["timeline"]) {
+    if (e["kind"] == "request") requests.push_back(e);
+  }
+  ASSERT_EQ(requests.size(), 3u);
+  EXPECT_FALSE(requests[0].contains("by"));
+  EXPECT_EQ(requests[0]["message"], kUnverifiedRequester);
+  EXPECT_EQ(requests[2]["by"], "alice");
+  EXPECT_FALSE(requests[2].contains("message"));
+}
+
 TEST(RunOutbox, ARolledBackCanaryEndsFailedNamingTheGate) {
   auto r = rolledBackCanary();
   Sync sync;

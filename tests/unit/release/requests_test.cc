@@ -16,6 +16,9 @@ TEST(RequestFromAnnotations, ReadsKindAndId) {
   ASSERT_TRUE(request.has_value());
   EXPECT_EQ(request->kind, RequestKind::PromoteFull);
   EXPECT_EQ(request->id, "abc");
+  EXPECT_EQ(request->requestedBy, "") << "no aviary.dev/requested-by: unverified";
+  meta.annotations[api::kRequestedByAnnotation] = "alice";
+  EXPECT_EQ(requestFromAnnotations(meta)->requestedBy, "alice");
   meta.annotations[api::kRequestAnnotation] = "explode";
   EXPECT_EQ(requestFromAnnotations(meta)->kind, RequestKind::Unknown);
 }

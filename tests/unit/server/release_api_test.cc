@@ -132,11 +132,18 @@ TEST_F(ReleaseApiTest, PromoteAndAbortWriteTheRequestAnnotationsAsTheCaller) {
     store_.patches.clear();
     auto response = call(c.action, "alice-token", c.body);
     ASSERT_EQ(response.status, 202) << c.request << ": " << response.body;
-    EXPECT_EQ(bodyOf(response), json({{"request", c.request}, {"requestId", "api-0001"}, {"namespace", "ml"}, {"release", "fraud"}}));
+    EXPECT_EQ(bodyOf(response), json({{"request", c.request},
+                                      {"requestId", "api-0001"},
+                                      {"requestedBy", "alice"},
+                                      {"namespace", "ml"},
+                                      {"release", "fraud"}}));
     ASSERT_EQ(store_.patches.size(), 1u);
     EXPECT_EQ(store_.patches[0].token, "alice-token");
+    // The reviewed user names themself as the requester; the admission policy checks it against the token.
     EXPECT_EQ(store_.patches[0].object,
-              json({{"metadata", {{"annotations", {{"aviary.dev/request", c.request}, {"aviary.dev/request-id", "api-0001"}}}}}}));
+              json({{"metadata",
+                     {{"annotations",
+                       {{"aviary.dev/request", c.request}, {"aviary.dev/request-id", "api-0001"}, {"aviary.dev/requested-by", "alice"}}}}}}));
     EXPECT_EQ(access_.asked.back().verb, "patch");
   }
 }
@@ -348,6 +355,16 @@ TEST(CallerConfig, KeepsTheServerAndTrustAndNothingOfTheOperatorsCredentials) {
   EXPECT_TRUE(caller.impersonateUser.empty());
   EXPECT_TRUE(caller.impersonateGroups.empty());
   EXPECT_TRUE(caller.defaultNamespace.empty());
+}
+
+TEST(RequestPatch, NamesTheRequesterOrRemovesAStaleName) {
+  EXPECT_EQ(requestPatch("promote-full", "id-1", "bob"),
+            json::parse(R"({"metadata":{"annotations":{"aviary.dev/request":"promote-full","aviary.dev/request-id":"id-1",)"
+                        R"("aviary.dev/requested-by":"bob"}}})"));
+  // No verified name: null deletes whatever name an earlier request left, so the request is unverified.
+  EXPECT_EQ(requestPatch("abort", "id-2", ""),
+            json::parse(R"({"metadata":{"annotations":{"aviary.dev/request":"abort","aviary.dev/request-id":"id-2",)"
+                        R"("aviary.dev/requested-by":null}}})"));
 }
 
 TEST(RandomRequestIds, AreDistinctAndShaped) {
