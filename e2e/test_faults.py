@@ -165,6 +165,9 @@ def test_registry_faults_lose_and_repeat_no_record(namespace, operator, private_
     wait_for("champion on version 1", lambda: mlflow.alias(model, "champion") == "1", timeout=60)
     apply(registered_release(model, 2, PAUSED_CANARY, url=front.url), namespace)
     wait_for("challenger alias on version 2", lambda: mlflow.alias(model, "challenger") == "2", timeout=60)
+    # A promote sent before the pause is reached is ignored ("nothing waits for promotion"): on a
+    # loaded machine the canary's pods take a while, and the challenger alias is written at the start.
+    wait_phase(model, namespace, "Paused")
 
     aliases_before = mlflow.requests("POST", "registered-models/alias")
     front.set("mix", kinds=["status", "reset", "latency"], statuses=[429, 500, 503], delay=6, probability=0.8)
