@@ -2,7 +2,9 @@
 traffic to the canary, the real Prometheus counts it, and the operator judges cumulative counts since
 the analysis began ({{elapsed}}) look after look. A healthy canary watched for 40 looks is promoted
 (three releases at once); a canary with 2 percentage points more errors is rolled back within 3 looks;
-status.gates[].sequential shows the p-value, the confidence sequence and the counts."""
+status.gates[].sequential shows the p-value, the confidence sequence and the counts. The same with
+planned looks (spending: front-loaded): a healthy canary promoted after its 20 planned looks, a +2 pp
+regression rolled back within 3."""
 import os
 import threading
 
@@ -17,7 +19,7 @@ INTERVAL_S = 3
 REQUESTS_PER_SECOND = 3000
 
 
-def errors_gate(confidence, looks):
+def errors_gate(confidence, looks, **compare):
     return {
         "name": "errors-vs-baseline",
         "prometheus": {
@@ -25,7 +27,7 @@ def errors_gate(confidence, looks):
             "query": f'sum(increase(model_requests_total{{{SELECT},code=~"5.."}}[{{{{elapsed}}}}]))',
             "totalQuery": f"sum(increase(model_requests_total{{{SELECT}}}[{{{{elapsed}}}}]))",
         },
-        "compare": {"test": "proportion", "sequential": True, "confidence": confidence},
+        "compare": {"test": "proportion", "sequential": True, "confidence": confidence, **compare},
         "count": looks,
     }
 
@@ -92,3 +94,33 @@ def test_two_points_more_errors_are_rolled_back_within_three_looks(namespace, op
     canary_rate = seq["canary"]["events"] / seq["canary"]["total"]
     assert 0.015 < canary_rate < 0.05, seq
     assert "always-valid p" in seq["reason"], seq
+
+
+# Planned looks: the budget spent front-loaded over maxLooks (here the gate's count, 20) looks.
+PLANNED = {"spending": "front-loaded"}
+
+
+def test_planned_looks_promote_a_healthy_canary_after_its_last_look(namespace, operator):
+    # At 0.99 a healthy canary is rolled back with probability at most 1% (bench/judges: ~0.5%).
+    status = rollout(namespace, "planned-healthy", errors_gate(0.99, 20, **PLANNED), 0.01, timeout=20 * INTERVAL_S + 120)
+    assert status["phase"] == "Promoted", status
+    gate_status, seq = sequence(status)
+    assert gate_status["verdict"] == "Pass", gate_status
+    assert "front-loaded over 20 looks" in gate_status["judge"], gate_status
+    assert seq["looks"] == 20 and seq["maxLooks"] == 20, seq
+    assert abs(seq["alphaSpent"] - 0.01) < 1e-9, seq  # the whole budget, and no more
+    assert seq["pValue"] > 0.01 and "logLikelihoods" not in seq, seq
+    assert seq["canary"]["total"] > 0 and seq["baseline"]["total"] > 8 * seq["canary"]["total"], seq
+
+
+def test_planned_looks_roll_back_two_points_more_errors_within_three_looks(namespace, operator):
+    gate = errors_gate(0.95, 40, spending="front-loaded", maxLooks=100)
+    status = rollout(namespace, "planned-regressed", gate, 0.03, timeout=120)
+    assert status["phase"] == "RolledBack", status
+    gate_status, seq = sequence(status)
+    assert gate_status["verdict"] == "Fail", gate_status
+    assert seq["decision"] == "fail" and seq["pValue"] <= 0.05, seq
+    assert seq["looks"] <= 3 and seq["maxLooks"] == 100, seq
+    assert 0 < seq["alphaSpent"] <= 0.05 / 2 + 1e-12, seq  # at most the first three looks' α/6 each
+    assert seq["ratioLow"] >= 1, seq
+    assert seq["reason"].startswith(f"look {seq['looks']} p "), seq

@@ -1,7 +1,7 @@
 // The decision-quality benchmark of the canary judges (docs/gates.md, "Choosing a judge"): Monte Carlo
 // trials of simulated canaries, judged by the project's own judges exactly as the operator builds them
 // from a gate spec (makeJudge), look after look. Prints a Markdown table, then one line
-//   JUDGES false_rollback=… detect_2pp_within3=… detect_2pp_p95_intervals=… …
+//   JUDGES false_rollback=… detect_2pp_within3=… detect_2pp_p95_intervals=… … (planned looks: …_spending=…)
 // Usage: judges_bench [--trials N] [--seed S]   (bench/judges/run.sh runs it with the SciPy reference)
 #include <algorithm>
 #include <cmath>
@@ -127,6 +127,14 @@ api::Gate compareGate(api::CompareTest test, bool sequential, double confidence,
   spec.confidence = confidence;
   gate.compare = spec;
   gate.count = count;
+  return gate;
+}
+
+// A sequential gate with planned looks: 1 − confidence spent front-loaded over maxLooks looks.
+api::Gate plannedGate(api::CompareTest test, double confidence, int32_t maxLooks) {
+  api::Gate gate = compareGate(test, true, confidence, std::nullopt);
+  gate.compare->spending = api::Spending::FrontLoaded;
+  gate.compare->maxLooks = maxLooks;
   return gate;
 }
 
@@ -290,6 +298,29 @@ int main(int argc, char** argv) {
   row("fixed mann-whitney 0.95, every look", compareGate(CompareTest::MannWhitney, false, 0.95, std::nullopt),
       "+20% median latency", slowerPoints, 20, std::min(trials, 2000));
 
+  // Planned looks (spending: front-loaded, maxLooks 100): valid up to 100 looks, not beyond.
+  double worstPlannedFalse95 = 0, worstPlannedFalse99 = 0;
+  for (double confidence : {0.95, 0.99}) {
+    const std::string c = confidence == 0.95 ? " 0.95" : " 0.99";
+    double& worst = confidence == 0.95 ? worstPlannedFalse95 : worstPlannedFalse99;
+    for (int looks : {20, 100}) {
+      const Rates a = row(("planned proportion" + c + ", maxLooks 100").c_str(), plannedGate(CompareTest::Proportion, confidence, 100),
+                          "healthy errors 1% vs 1%", healthyErrors, looks, trials);
+      worst = std::max(worst, a.failed);
+    }
+  }
+  const Rates plannedQuantileNull = row("planned quantile 0.95, maxLooks 100", plannedGate(CompareTest::Quantile, 0.95, 100),
+                                        "healthy latency lognormal σ 0.5", healthyLatency, 100, trials);
+  worstPlannedFalse95 = std::max(worstPlannedFalse95, plannedQuantileNull.failed);
+  const Rates plannedDetect95 = row("planned proportion 0.95, maxLooks 100", plannedGate(CompareTest::Proportion, 0.95, 100),
+                                    "+2 pp errors (1% → 3%)", plus2pp, 20, trials);
+  const Rates plannedDetect99 = row("planned proportion 0.99, maxLooks 100", plannedGate(CompareTest::Proportion, 0.99, 100),
+                                    "+2 pp errors (1% → 3%)", plus2pp, 20, trials);
+  const Rates plannedDetect20 = row("planned proportion 0.95, maxLooks 20", plannedGate(CompareTest::Proportion, 0.95, 20),
+                                    "+2 pp errors (1% → 3%)", plus2pp, 20, trials);
+  const Rates plannedLatency = row("planned quantile 0.95, maxLooks 100", plannedGate(CompareTest::Quantile, 0.95, 100),
+                                   "+20% median latency", slower20, 20, trials);
+
   // PSI: 1,000 predictions per side, one look; the true PSI of the shifted score is 0.25.
   const double shift = thetaForPsi(0.25);
   const Rates psiNull = row("psi max 0.2", compareGate(CompareTest::Psi, false, 0.95, std::nullopt), "same predictions, 1,000 per side",
@@ -298,9 +329,12 @@ int main(int argc, char** argv) {
                              [shift] { return predictionScores(shift); }, 1, trials);
   std::printf("\nJUDGES false_rollback=%.4f false_rollback_95=%.4f fixed_false_rollback=%.4f detect_2pp_within3=%.4f detect_2pp_p95_intervals=%s "
               "detect_2pp_within3_99=%.4f detect_2pp_within90s_10s_looks=%.4f detect_2pp_within3_fixed=%.4f detect_latency20_within3=%.4f detect_latency20_p95_intervals=%s "
-              "psi_false=%.4f psi_detect=%.4f trials=%d\n",
+              "psi_false=%.4f psi_detect=%.4f false_rollback_spending=%.4f false_rollback_spending_99=%.4f "
+              "detect_2pp_within3_spending=%.4f detect_2pp_p95_intervals_spending=%s detect_2pp_within3_spending_99=%.4f "
+              "detect_2pp_within3_spending_20=%.4f detect_latency20_within3_spending=%.4f trials=%d\n",
               worstSequentialFalse99, worstSequentialFalse95, worstFixedFalse, detect95.within3, looksText(detect95.p95Looks).c_str(),
               detect99.within3, detect95Often.within3, fixedDetect.within3, latency95.within3, looksText(latency95.p95Looks).c_str(), psiNull.failed, psiShift.failed,
-              trials);
+              worstPlannedFalse95, worstPlannedFalse99, plannedDetect95.within3, looksText(plannedDetect95.p95Looks).c_str(),
+              plannedDetect99.within3, plannedDetect20.within3, plannedLatency.within3, trials);
   return 0;
 }

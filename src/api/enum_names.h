@@ -21,6 +21,8 @@ inline constexpr EnumName<CompareTest> kCompareTests[] = {
     {CompareTest::Quantile, "quantile"}};
 inline constexpr EnumName<Direction> kDirections[] = {
     {Direction::Increase, "increase"}, {Direction::Decrease, "decrease"}, {Direction::Either, "either"}};
+inline constexpr EnumName<Spending> kSpendings[] = {{Spending::None, "none"},
+                                                   {Spending::FrontLoaded, "front-loaded"}};
 inline constexpr EnumName<Phase> kPhases[] = {
     {Phase::Pending, "Pending"},         {Phase::Progressing, "Progressing"},
     {Phase::Paused, "Paused"},           {Phase::AwaitingApproval, "AwaitingApproval"},
@@ -37,6 +39,7 @@ inline constexpr EnumName<Verdict> kVerdicts[] = {{Verdict::Pass, "Pass"},
 // Overloads picked by the enum type, so generic code can find the table for any API enum.
 inline std::span<const EnumName<CompareTest>> enumTable(CompareTest) { return kCompareTests; }
 inline std::span<const EnumName<Direction>> enumTable(Direction) { return kDirections; }
+inline std::span<const EnumName<Spending>> enumTable(Spending) { return kSpendings; }
 inline std::span<const EnumName<Phase>> enumTable(Phase) { return kPhases; }
 inline std::span<const EnumName<Verdict>> enumTable(Verdict) { return kVerdicts; }
 inline std::span<const EnumName<NotificationFormat>> enumTable(NotificationFormat) { return kNotificationFormats; }

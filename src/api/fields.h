@@ -187,6 +187,8 @@ void fields(V& v, CompareSpec& c) {
   v.optional("minSamples", c.minSamples);
   v.optional("sequential", c.sequential);
   v.optional("quantile", c.quantile);
+  v.optional("spending", c.spending);
+  v.optional("maxLooks", c.maxLooks);
 }
 
 template <class V>
@@ -279,6 +281,8 @@ void fields(V& v, SequentialState& s) {
   v.optional("ratioHigh", s.ratioHigh);
   v.optional("boundary", s.boundary);
   v.optional("looks", s.looks);
+  v.optional("maxLooks", s.maxLooks, OmitZero{});
+  v.optional("alphaSpent", s.alphaSpent, OmitZero{});
   v.optional("decision", s.decision);
   v.optional("reason", s.reason);
 }

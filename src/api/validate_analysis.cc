@@ -70,6 +70,32 @@ void validateThreshold(const std::string& path, const Threshold& threshold, Find
   }
 }
 
+// Planned looks (docs/gates.md): only a sequential judge spends its budget over looks, and a plan of
+// more than kMaxPlannedLooks would leave each look too little of it to catch anything.
+constexpr int32_t kMaxPlannedLooks = 10000;
+
+void validateSpending(const std::string& path, const CompareSpec& compare, Findings& findings) {
+  if (compare.spending != Spending::None && !compare.sequential) {
+    findings.add(path + ".spending", "applies to sequential: true");
+  }
+  if (!compare.maxLooks) return;
+  if (compare.spending != Spending::FrontLoaded) {
+    findings.add(path + ".maxLooks", "only applies to spending: front-loaded");
+  } else if (*compare.maxLooks < 1 || *compare.maxLooks > kMaxPlannedLooks) {
+    findings.add(path + ".maxLooks", "must be between 1 and " + std::to_string(kMaxPlannedLooks) + ", got " +
+                                         std::to_string(*compare.maxLooks));
+  }
+}
+
+// A gate whose count exceeds its planned looks would keep looking on a spent budget.
+void validatePlannedLooks(const std::string& path, const Gate& gate, Findings& findings) {
+  if (!gate.compare || gate.compare->spending != Spending::FrontLoaded || !gate.count || !gate.compare->maxLooks) return;
+  if (*gate.compare->maxLooks >= 1 && *gate.count > *gate.compare->maxLooks) {
+    findings.add(path + ".count", "exceeds compare.maxLooks (" + std::to_string(*gate.compare->maxLooks) +
+                                      "): looks after the last planned one could never fail");
+  }
+}
+
 void validateCompare(const std::string& path, const CompareSpec& compare, Findings& findings) {
   if (!(compare.confidence > 0 && compare.confidence < 1)) {
     findings.add(path + ".confidence", "must be between 0 and 1 (exclusive), got " + number(compare.confidence));
@@ -89,6 +115,7 @@ void validateCompare(const std::string& path, const CompareSpec& compare, Findin
     findings.add(path + ".sequential", "applies to test: proportion or quantile (cumulative counts), not " +
                                            std::string(compare.test == CompareTest::Psi ? "psi" : "mann-whitney"));
   }
+  validateSpending(path, compare, findings);
   if (compare.test == CompareTest::Quantile) {
     if (!(compare.quantile > 0 && compare.quantile < 1)) {
       findings.add(path + ".quantile", "must be between 0 and 1 (exclusive), got " + number(compare.quantile));
@@ -113,6 +140,7 @@ void validateGate(const std::string& path, const Gate& gate, Findings& findings)
   findings.duration(path + ".interval", gate.interval, true);
   findings.duration(path + ".initialDelay", gate.initialDelay);
   if (gate.count) findings.atLeast(path + ".count", *gate.count, 1);
+  validatePlannedLooks(path, gate, findings);
   findings.atLeast(path + ".failureLimit", gate.failureLimit, 0);
   findings.atLeast(path + ".inconclusiveLimit", gate.inconclusiveLimit, 0);
   findings.atLeast(path + ".consecutiveErrorLimit", gate.consecutiveErrorLimit, 0);

@@ -172,6 +172,10 @@ struct Threshold {
 
 enum class CompareTest { MannWhitney, Proportion, Psi, Quantile };
 enum class Direction { Increase, Decrease, Either };
+// How a sequential judge spends its false-rollback budget 1 − confidence over the looks of a stage
+// (docs/gates.md, "Planned looks"): none = the mixture e-process, valid for any number of looks;
+// front-loaded = spent over a planned maximum of looks (maxLooks), most of it at the first three.
+enum class Spending { None, FrontLoaded };
 
 struct CompareSpec {
   CompareTest test = CompareTest::MannWhitney;
@@ -183,7 +187,16 @@ struct CompareSpec {
   std::optional<int32_t> minSamples;       // fewer → Inconclusive (default per test: minSamplesFor)
   bool sequential = false;                 // anytime-valid test over every look of the stage (proportion, quantile)
   double quantile = 0.5;                   // quantile test: the pooled quantile whose exceedance is compared
+  Spending spending = Spending::None;      // sequential judges: how 1 − confidence is spent over the looks
+  std::optional<int32_t> maxLooks;         // spending front-loaded: the planned looks (maxLooksFor)
 };
+
+// The planned looks of a front-loaded sequential judge: maxLooks, else the gate's count, else 100.
+inline constexpr int32_t kDefaultMaxLooks = 100;
+inline int32_t maxLooksFor(const CompareSpec& compare, std::optional<int32_t> count) {
+  if (compare.maxLooks) return *compare.maxLooks;
+  return count.value_or(kDefaultMaxLooks);
+}
 
 // The minimum sample size of a test when the spec leaves it out. Two samples of one distribution
 // score a PSI of about (bins − 1)·(1/n₁ + 1/n₂) by chance: at 500 per side and ten bins that is 0.036,
@@ -285,6 +298,8 @@ struct SequentialState {
   std::optional<double> ratioHigh;
   std::optional<double> boundary;      // quantile test: the baseline's bucket bound chosen at the first look
   int32_t looks = 0;
+  int32_t maxLooks = 0;                // spending front-loaded: the planned looks (0 for the mixture)
+  double alphaSpent = 0;               // spending front-loaded: the false-rollback budget used by the looks so far
   std::string decision;                // "" (undecided), "fail" or "pass"
   std::string reason;                  // why it stopped
 };

@@ -16,24 +16,30 @@ LookCorrection lookCorrection(const api::Gate& gate) {
   return c;
 }
 
-JudgePtr makeCompareJudge(const api::CompareSpec& spec, const LookCorrection& looks) {
+JudgePtr makeCompareJudge(const api::CompareSpec& spec, const LookCorrection& looks, int32_t plannedLooks) {
   switch (spec.test) {
     case api::CompareTest::MannWhitney: return std::make_unique<MannWhitneyJudge>(spec, looks);
     case api::CompareTest::Proportion:
-      if (spec.sequential) return std::make_unique<SequentialProportionJudge>(spec);
+      if (spec.sequential) return std::make_unique<SequentialProportionJudge>(spec, plannedLooks);
       return std::make_unique<ProportionJudge>(spec, looks);
     case api::CompareTest::Psi: return std::make_unique<PsiJudge>(spec, looks);
     case api::CompareTest::Quantile:
-      if (spec.sequential) return std::make_unique<SequentialQuantileJudge>(spec);
+      if (spec.sequential) return std::make_unique<SequentialQuantileJudge>(spec, plannedLooks);
       return std::make_unique<QuantileJudge>(spec, looks);
   }
   std::abort();  // the switch names every test
 }
 
+// A sequential judge with front-loaded spending plans its looks; 0 asks for the mixture.
+int32_t plannedLooks(const api::Gate& gate) {
+  if (!gate.compare || gate.compare->spending != api::Spending::FrontLoaded) return 0;
+  return api::maxLooksFor(*gate.compare, gate.count);
+}
+
 }  // namespace
 
 JudgePtr makeJudge(const api::Gate& gate) {
-  if (gate.compare) return makeCompareJudge(*gate.compare, lookCorrection(gate));
+  if (gate.compare) return makeCompareJudge(*gate.compare, lookCorrection(gate), plannedLooks(gate));
   return std::make_unique<ThresholdJudge>(gate.threshold.value_or(api::Threshold{}));
 }
 

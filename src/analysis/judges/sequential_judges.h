@@ -15,7 +15,9 @@ namespace aviary::analysis {
 
 class SequentialCompareJudge : public Judge {
  public:
-  explicit SequentialCompareJudge(const api::CompareSpec& spec) : spec_(spec) {}
+  // maxLooks 0: the mixture e-process (any number of looks); else the front-loaded spending of
+  // alpha_spending.h over that many planned looks (spec.spending front-loaded, api::maxLooksFor).
+  explicit SequentialCompareJudge(const api::CompareSpec& spec, int32_t maxLooks = 0) : spec_(spec), maxLooks_(maxLooks) {}
   bool needsBaseline() const final { return true; }
   bool sequential() const final { return true; }
   // One look from a fresh state (what a single measurement shows on its own).
@@ -31,6 +33,14 @@ class SequentialCompareJudge : public Judge {
   virtual double acceptableDecrease() const = 0;
   std::string describeAs(const std::string& test) const;
   api::CompareSpec spec_;
+  int32_t maxLooks_;
+
+ private:
+  // The decision from the cumulative counts c, b once the batch since the last look is known to hold
+  // requests on both sides: the mixture (sequential_look.cc) or the planned looks (spending_look.cc).
+  Judgement mixtureLook(const Counts& c, const Counts& b, const Counts& newCanary, const Counts& newBaseline,
+                        api::SequentialState& state) const;
+  Judgement spendingLook(const Counts& c, const Counts& b, api::SequentialState& state) const;
 };
 
 // Error (or any event) rates from event/total counts: the rate ratio's null is allowedIncrease

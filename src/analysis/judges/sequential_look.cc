@@ -1,5 +1,6 @@
-// One look of a sequential judge: difference the cumulative counts against the last look, add the
-// batch to the likelihoods, and decide from the e-values (sequential_rate_test.h).
+// One look of a sequential judge: difference the cumulative counts against the last look, then (the
+// mixture) add the batch to the likelihoods and decide from the e-values (sequential_rate_test.h), or
+// (planned looks) test the cumulative counts at the look's share of the budget (spending_look.cc).
 #include <algorithm>
 #include <cmath>
 
@@ -7,6 +8,7 @@
 #include "analysis/judges/direction.h"
 #include "analysis/judges/format.h"
 #include "analysis/judges/sequential_judges.h"
+#include "analysis/judges/sequential_sides.h"
 
 namespace aviary::analysis {
 
@@ -21,22 +23,6 @@ Counts whole(const Counts& c) { return {std::round(c.events), std::round(c.total
 Counts since(const Counts& now, const api::SequentialCounts& before) {
   return {std::max(0.0, now.events - before.events), std::max(0.0, now.total - before.total)};
 }
-
-struct Sides {
-  bool increase = false;
-  bool decrease = false;
-  double count() const { return (increase ? 1.0 : 0.0) + (decrease ? 1.0 : 0.0); }
-};
-
-Sides watched(api::Direction direction) {
-  return {direction != api::Direction::Decrease, direction != api::Direction::Increase};
-}
-
-std::string bound(const std::optional<double>& value, const char* unbounded) {
-  return value ? fmt(*value) : std::string(unbounded);
-}
-
-std::string rateText(const api::SequentialCounts& c) { return fmt(c.events) + "/" + fmt(c.total); }
 
 }  // namespace
 
@@ -61,6 +47,12 @@ Judgement SequentialCompareJudge::judgeLook(const MetricValue& canary, const Met
                                                ", baseline " + fmt(newBaseline.total) + ")");
   }
 
+  if (maxLooks_ > 0) return spendingLook(c, b, state);
+  return mixtureLook(c, b, newCanary, newBaseline, state);
+}
+
+Judgement SequentialCompareJudge::mixtureLook(const Counts& c, const Counts& b, const Counts& newCanary,
+                                              const Counts& newBaseline, api::SequentialState& state) const {
   const Sides sides = watched(spec_.direction);
   std::vector<double> nulls;
   if (sides.increase) nulls.push_back(acceptableIncrease());
@@ -90,7 +82,7 @@ Judgement SequentialCompareJudge::judgeLook(const MetricValue& canary, const Met
   state.ratioLow = cs.low;
   state.ratioHigh = cs.high;
 
-  const std::string interval = "[" + bound(cs.low, "0") + ", " + bound(cs.high, "inf") + "]";
+  const std::string interval = intervalText(cs.low, cs.high);
   if (state.pValue <= alpha) {
     state.decision = "fail";
     state.reason = "always-valid p " + fmt(state.pValue) + " <= " + fmt(alpha) + ": the canary/baseline ratio is " +
@@ -115,6 +107,7 @@ Judgement SequentialCompareJudge::judgeLook(const MetricValue& canary, const Met
 
 std::string SequentialCompareJudge::describeAs(const std::string& test) const {
   std::string text = test + " " + directionName(spec_.direction) + " sequential confidence " + fmt(spec_.confidence);
+  if (maxLooks_ > 0) text += " front-loaded over " + std::to_string(maxLooks_) + " looks";
   if (spec_.allowedIncrease) text += " allowedIncrease " + fmt(*spec_.allowedIncrease);
   if (spec_.allowedDecrease) text += " allowedDecrease " + fmt(*spec_.allowedDecrease);
   return text;
