@@ -1,6 +1,7 @@
 #include "aviary/controller/approval_intake.h"
 
 #include <algorithm>
+#include <optional>
 
 #include "aviary/api/validate.h"
 #include "aviary/approval/approval_policy.h"
@@ -9,9 +10,20 @@ namespace aviary::controller {
 
 namespace {
 
-bool alreadyJudged(const api::ModelRelease& release, const std::string& name) {
+// Judged before: recorded in status.approvals, or answered on the object itself (status.phase), which
+// outlives the rollout whose start cleared status.approvals — an approval of an earlier rollout is
+// never judged again (nor its Accepted turned into Ignored).
+bool alreadyJudged(const api::ModelRelease& release, const nlohmann::json& object, const std::string& name) {
+  if (!object.value("status", nlohmann::json::object()).value("phase", std::string()).empty()) return true;
   const auto& records = release.status.approvals;
   return std::any_of(records.begin(), records.end(), [&](const api::ApprovalRecord& r) { return r.name == name; });
+}
+
+// An approval created before the rollout in progress began cannot be about it (one left unanswered by
+// an outage of the SubjectAccessReview, or written for an earlier version).
+bool predatesRollout(const api::ModelRelease& release, std::optional<TimePoint> created) {
+  TimePoint started;
+  return created && parseRfc3339(release.status.rolloutStartedAt, started) && *created < started;
 }
 
 // The SubjectAccessReview verdict, or the reason it could not be asked.
@@ -50,14 +62,15 @@ ApprovalIntake takeApprovals(const api::ModelRelease& release, const std::vector
   for (const auto& object : approvals) {
     const std::string name = (*object)["metadata"].value("name", std::string());
     if ((*object).value("spec", nlohmann::json::object()).value("release", std::string()) != release.metadata.name ||
-        alreadyJudged(release, name)) {
+        alreadyJudged(release, *object, name)) {
       continue;
     }
     api::ReleaseApproval approval;
     auto errors = api::check(*object, approval);
     // The decision was taken when the approver created the object, not when the operator saw it.
-    TimePoint decidedAt = now, created{};
-    if (parseRfc3339((*object)["metadata"].value("creationTimestamp", std::string()), created)) decidedAt = created;
+    std::optional<TimePoint> created;
+    if (TimePoint at; parseRfc3339((*object)["metadata"].value("creationTimestamp", std::string()), at)) created = at;
+    const TimePoint decidedAt = created.value_or(now);
     api::ApprovalRecord record;
     record.name = name;
     record.approvedBy = approval.spec.approvedBy;
@@ -67,6 +80,8 @@ ApprovalIntake takeApprovals(const api::ModelRelease& release, const std::vector
     record.time = formatRfc3339(decidedAt);
     if (!errors.empty()) {
       record.message = "invalid approval: " + errors.front().describe();
+    } else if (predatesRollout(release, created)) {
+      record.message = "made before this rollout began (" + release.status.rolloutStartedAt + ")";
     } else {
       std::string rbacReason;
       const bool allowed = rbacAllows(client, approval, release, rbacReason);

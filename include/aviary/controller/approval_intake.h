@@ -1,7 +1,9 @@
 #pragma once
 // Turning ReleaseApproval objects into the planner's approval decisions: each approval is judged once
 // (approval::evaluate after a SubjectAccessReview for the `approve` verb) and recorded in
-// status.approvals[] with the reason when ignored, so it is never judged twice.
+// status.approvals[] with the reason when ignored, and answered on the object's own status, so it is
+// never judged twice — not even after a new rollout clears status.approvals. An approval created
+// before the rollout in progress began is ignored: it cannot be about it.
 
 #include <vector>
 

@@ -103,6 +103,45 @@ TEST_F(ReconcileTest, AnAcceptedApprovalIsRecordedOnceAndAdvancesTheRelease) {
   EXPECT_EQ(approvals[0].value("approvedBy", ""), "alice");
 }
 
+// A new rollout clears status.approvals; the approval that promoted the last one keeps its Accepted
+// answer and is not judged again (it used to be re-judged and rewritten to Ignored).
+TEST_F(ReconcileTest, AnEarlierRolloutsApprovalIsNeverJudgedAgain) {
+  rolloutOfVersion2(withSteps(releaseObject("1"), R"([{"setWeight": 30}, {"approval": {"users": ["alice"]}}, {"setWeight": 100}])"));
+  server.reviewer = [](const k8s::ResourceType&, const Json&) -> Result<Json> {
+    return Json{{"status", {{"allowed", true}}}};
+  };
+  server.seed(resources::kReleaseApprovals, Json::parse(R"({"apiVersion": "aviary.dev/v1alpha1",
+      "kind": "ReleaseApproval", "metadata": {"name": "ok-1", "namespace": "ml"},
+      "spec": {"release": "fraud", "decision": "approve", "approvedBy": "alice"}})"));
+  settle();
+  ASSERT_EQ(phase(), "Promoted");
+  ASSERT_EQ(server.stored(resources::kReleaseApprovals, kNs, "ok-1")["status"].value("phase", ""), "Accepted");
+  setVersion("3");
+  settle();
+  EXPECT_EQ(phase(), "AwaitingApproval") << "version 3 waits for an approval of its own";
+  EXPECT_EQ(server.stored(resources::kReleaseApprovals, kNs, "ok-1")["status"].value("phase", ""), "Accepted");
+  EXPECT_EQ(status().value("approvals", Json::array()).size(), 0u);
+}
+
+// One left unanswered (the SubjectAccessReview was down) must not approve the next version.
+TEST_F(ReconcileTest, AnApprovalMadeBeforeTheRolloutBeganIsIgnored) {
+  rolloutOfVersion2(withSteps(releaseObject("1"), R"([{"setWeight": 30}, {"approval": {"users": ["alice"]}}, {"setWeight": 100}])"));
+  ASSERT_EQ(phase(), "AwaitingApproval");
+  server.reviewer = [](const k8s::ResourceType&, const Json&) -> Result<Json> {
+    return Json{{"status", {{"allowed", true}}}};
+  };
+  Json stale = Json::parse(R"({"apiVersion": "aviary.dev/v1alpha1", "kind": "ReleaseApproval",
+      "metadata": {"name": "old-1", "namespace": "ml"},
+      "spec": {"release": "fraud", "decision": "approve", "approvedBy": "alice"}})");
+  stale["metadata"]["creationTimestamp"] = formatRfc3339(clock.now() - std::chrono::hours(1));
+  server.seed(resources::kReleaseApprovals, stale);
+  settle();
+  EXPECT_EQ(phase(), "AwaitingApproval");
+  const Json answer = server.stored(resources::kReleaseApprovals, kNs, "old-1")["status"];
+  EXPECT_EQ(answer.value("phase", ""), "Ignored");
+  EXPECT_NE(answer.value("message", "").find("before this rollout began"), std::string::npos) << answer.dump();
+}
+
 TEST_F(ReconcileTest, AbortRollsBackInOnePassRouteFirst) {
   rolloutOfVersion2(releaseObject("1"));
   ON_CALL(mockApplier, deleteDeployment).WillByDefault([this](const workload::ReleaseRef& r, const std::string& v) {
