@@ -11,7 +11,9 @@ ignore. Meanwhile, every few seconds,
 a random fault hits one of three proxies (tests/faults/fault_proxy.py) for a few seconds: the
 operator's connections to kube-apiserver (resets, cuts of open connections and watch streams,
 latency), Prometheus (malformed bodies, 429/500/503, resets, latency past the gate's timeout) or MLflow
-(429/500/503, resets, latency); now and then the operator is killed with SIGKILL and restarted.
+(429/500/503, resets, latency); now and then the operator is killed with SIGKILL and restarted, and
+(unless --no-control-plane) at most every 90 s kube-apiserver or etcd is SIGSTOPped for 5-35 s or
+restarted (tests/faults/control_plane.py).
 
 At the end the faults stop, every release settles, and the checker counts violations of I1 (a version
 whose gate showed Fail or Error became stable), I2 (a RolledBack release whose route is not 100%
@@ -25,6 +27,7 @@ import json
 import os
 import random
 import signal
+import subprocess
 import sys
 import threading
 import time
@@ -33,6 +36,7 @@ import uuid
 ROOT = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 sys.path.insert(0, os.path.join(ROOT, "e2e"))
 sys.path.insert(0, os.path.join(ROOT, "tests", "faults"))
+from control_plane import COMPONENTS, ControlPlane  # noqa: E402
 from fault_proxy import FaultProxy  # noqa: E402
 from harness import Operator, apply, kubectl, set_behaviour  # noqa: E402
 from invariants import Watcher, kubectl_json, nothing_left, rollback_complete  # noqa: E402
@@ -103,6 +107,8 @@ class Soak:
         self.approval_violations = []
         self.rollouts = 0
         self.kills = 0
+        self.control_plane = ControlPlane()
+        self.last_control_plane = time.monotonic()
         self.watcher = Watcher()
         self.operator = None
         self.stop = threading.Event()
@@ -120,10 +126,22 @@ class Soak:
         self.registry.call("POST", "model-versions/create", {"name": name, "source": f"s3://models/{name}/{v}"})
         outcome = "healthy" if v == 1 else self.rng.choice(OUTCOMES)
         set_behaviour(self.namespace, name, str(v), errorRate=0.3 if outcome == "bad" else 0.0)
-        apply(spec(name, v, self.prom.url, self.mlflow.url, approve=outcome in ("approve", "reject")), self.namespace)
+        manifest = spec(name, v, self.prom.url, self.mlflow.url, approve=outcome in ("approve", "reject"))
+        self.retry(f"apply {name} v{v}", lambda: apply(manifest, self.namespace))
         self.plan[name] = (v, outcome, time.monotonic())
         if v > 1:
             self.rollouts += 1
+
+    def retry(self, what, action, attempts=60):
+        """action() until it passes: the API server may be stopped or restarting (control-plane faults)."""
+        for attempt in range(attempts):
+            try:
+                return action()
+            except (AssertionError, subprocess.TimeoutExpired) as e:
+                if attempt == attempts - 1:
+                    raise
+                self.log(f"{what} failed, retrying: {str(e)[:200]}")
+                time.sleep(2)
 
     def request(self, name, what):
         kubectl("annotate", "--overwrite", "-n", self.namespace, f"modelrelease/{name}",
@@ -205,8 +223,22 @@ class Soak:
     # --- faults --------------------------------------------------------------------------------
     def inject(self):
         while not self.stop.wait(self.rng.uniform(2, 6)):
-            target = self.rng.choice(["api", "prometheus", "mlflow", "api", "prometheus", "mlflow", "kill"])
+            target = self.rng.choice(["api", "prometheus", "mlflow", "api", "prometheus", "mlflow", "kill", "control"])
             hold = self.rng.uniform(2, 6)
+            if target == "control" and self.args.control_plane and time.monotonic() - self.last_control_plane > 90:
+                component = self.rng.choice(COMPONENTS)
+                try:
+                    if self.rng.random() < 0.5:
+                        seconds = self.rng.uniform(5, 35)
+                        self.log(f"fault: {component} SIGSTOP for {seconds:.0f} s")
+                        self.control_plane.pause_for(component, seconds, stop=self.stop)
+                    else:
+                        self.log(f"fault: {component} restart")
+                        self.control_plane.restart(component)
+                except RuntimeError as e:
+                    self.log(f"control-plane fault failed: {e}")
+                self.last_control_plane = time.monotonic()
+                continue
             if target == "kill" and self.kills < self.args.minutes:  # about one a minute at most
                 self.kills += 1
                 self.log("fault: operator SIGKILL and restart")
@@ -229,7 +261,10 @@ class Soak:
     def settle(self, timeout):
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            self.step()
+            try:
+                self.step()
+            except (AssertionError, subprocess.TimeoutExpired) as e:
+                self.log(f"step failed, next second: {str(e)[:200]}")
             items = (kubectl_json("get", "modelreleases", "-n", self.namespace) or {"items": []})["items"]
             busy = [r["metadata"]["name"] for r in items
                     if (r.get("status") or {}).get("phase") not in ("Promoted", "RolledBack")
@@ -263,10 +298,14 @@ class Soak:
         injector.start()
         end = time.monotonic() + self.args.minutes * 60
         while time.monotonic() < end:
-            self.step()
+            try:
+                self.step()
+            except (AssertionError, subprocess.TimeoutExpired) as e:  # the API server stopped or restarting
+                self.log(f"step failed, next second: {str(e)[:200]}")
             time.sleep(1)
         self.stop.set()
         injector.join()
+        self.control_plane.close()
         for p in (self.api, self.prom, self.mlflow):
             p.clear()
         self.log("faults stopped; settling")
@@ -336,6 +375,7 @@ class Soak:
             for kind, n in proxy.counts().items():
                 kinds[f"{label}-{kind}"] += n
         kinds["operator-kill9"] = self.kills
+        kinds.update(self.control_plane.counts)
         for v in violations:
             self.log("VIOLATION", v)
         kubectl("delete", "namespace", self.namespace, "--wait=false", check=False)
@@ -355,6 +395,8 @@ def main():
     parser.add_argument("--minutes", type=float, default=5)
     parser.add_argument("--releases", type=int, default=20)
     parser.add_argument("--seed", type=int, default=int(time.time()))
+    parser.add_argument("--no-control-plane", dest="control_plane", action="store_false",
+                        help="no SIGSTOP or restart of kube-apiserver and etcd")
     args = parser.parse_args()
     print(f"soak: {args.releases} releases for {args.minutes} minutes, seed {args.seed}", flush=True)
     return Soak(args).run()
