@@ -3,11 +3,17 @@ outcomes while the fault injector fires random faults, then the invariant checke
 
 Each release has an HTTPRoute, a Prometheus error-rate gate and MLflow as its registry. Every rollout
 draws an outcome: healthy (promoted by its gate), bad (30% errors: rolled back by its gate), promote
-requested by a user at the analysis step, or abort requested by a user. Meanwhile, every few seconds,
+requested by a user at the analysis step, abort requested by a user, or an approval step after the
+gate: approved, or rejected, through ReleaseApproval objects by a member of the approvers' group
+(kubectl --as), and before either an approval by a user of the same group who may create
+ReleaseApprovals but holds no `approve` right (the approver holds it as a user), which the operator must
+ignore. Meanwhile, every few seconds,
 a random fault hits one of three proxies (tests/faults/fault_proxy.py) for a few seconds: the
 operator's connections to kube-apiserver (resets, cuts of open connections and watch streams,
 latency), Prometheus (malformed bodies, 429/500/503, resets, latency past the gate's timeout) or MLflow
-(429/500/503, resets, latency); now and then the operator is killed with SIGKILL and restarted.
+(429/500/503, resets, latency); now and then the operator is killed with SIGKILL and restarted, and
+(unless --no-control-plane) at most every 60 s kube-apiserver or etcd is SIGSTOPped for 5-35 s or
+restarted (tests/faults/control_plane.py).
 
 At the end the faults stop, every release settles, and the checker counts violations of I1 (a version
 whose gate showed Fail or Error became stable), I2 (a RolledBack release whose route is not 100%
@@ -21,6 +27,7 @@ import json
 import os
 import random
 import signal
+import subprocess
 import sys
 import threading
 import time
@@ -29,6 +36,7 @@ import uuid
 ROOT = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 sys.path.insert(0, os.path.join(ROOT, "e2e"))
 sys.path.insert(0, os.path.join(ROOT, "tests", "faults"))
+from control_plane import COMPONENTS, ControlPlane  # noqa: E402
 from fault_proxy import FaultProxy  # noqa: E402
 from harness import Operator, apply, kubectl, set_behaviour  # noqa: E402
 from invariants import Watcher, kubectl_json, nothing_left, rollback_complete  # noqa: E402
@@ -38,7 +46,9 @@ TEMPLATE = {"metadata": {"labels": {"app": "soak"}},
             "spec": {"containers": [{"name": "server", "image": "registry.example/model-server:1.0",
                                      "ports": [{"containerPort": 8080}]}]}}
 SELECT = 'namespace="{{namespace}}",release="{{release}}",version="{{version}}"'
-OUTCOMES = ["healthy"] * 4 + ["bad"] * 3 + ["promote", "abort"]
+OUTCOMES = ["healthy"] * 4 + ["bad"] * 3 + ["promote", "abort", "approve", "reject"]
+APPROVERS = "soak-managers"
+APPROVER, INTRUDER = "soak-approver", "soak-intruder"
 
 
 def port_of(url):
@@ -50,13 +60,22 @@ def route(name):
             "spec": {"parentRefs": [{"name": "gateway"}], "rules": [{"backendRefs": [{"name": f"{name}-stable", "port": 8080}]}]}}
 
 
-def spec(name, version, prometheus, mlflow):
+def approval(name, version, decision, user):
+    return {"apiVersion": "aviary.dev/v1alpha1", "kind": "ReleaseApproval",
+            "metadata": {"name": f"{name}-{version}-{decision}-{user}-{uuid.uuid4().hex[:4]}"},
+            "spec": {"release": name, "decision": decision, "approvedBy": user, "groups": [APPROVERS],
+                     "comment": "soak"}}
+
+
+def spec(name, version, prometheus, mlflow, approve=False):
     gate = {"name": "error-rate",
             "prometheus": {"address": prometheus, "timeout": "3s",
                            "query": f'(sum(rate(model_requests_total{{{SELECT},code=~"5.."}}[15s])) or vector(0))'
                                     f' / sum(rate(model_requests_total{{{SELECT}}}[15s]))'},
             "threshold": {"max": 0.05}, "initialDelay": "6s", "count": 2, "inconclusiveLimit": 10}
     steps = [{"setWeight": 50}, {"analysis": {"gates": ["error-rate"]}}, {"setWeight": 100}]
+    if approve:
+        steps.insert(2, {"approval": {"groups": [APPROVERS]}})
     return {"apiVersion": "aviary.dev/v1alpha1", "kind": "ModelRelease", "metadata": {"name": name},
             "spec": {"model": {"name": name, "version": str(version)}, "replicas": 2, "template": TEMPLATE,
                      "service": {"port": 8080},
@@ -83,8 +102,14 @@ class Soak:
         self.version = {n: 0 for n in self.names}
         self.plan = {}  # name -> (version, outcome, started)
         self.outcomes = {}  # (name, version) -> "promoted" | "rolledBack"
+        self.decisions = {}  # (name, version) -> "approve" | "reject": decisions by the approver
+        self.intruded = set()  # (name, version): an approval by a user without the approve right sent
+        self.approval_objects = {}  # the approver's ReleaseApproval name -> (release, version, decision)
+        self.approval_violations = []
         self.rollouts = 0
         self.kills = 0
+        self.control_plane = ControlPlane()
+        self.last_control_plane = time.monotonic()
         self.watcher = Watcher()
         self.operator = None
         self.stop = threading.Event()
@@ -102,10 +127,22 @@ class Soak:
         self.registry.call("POST", "model-versions/create", {"name": name, "source": f"s3://models/{name}/{v}"})
         outcome = "healthy" if v == 1 else self.rng.choice(OUTCOMES)
         set_behaviour(self.namespace, name, str(v), errorRate=0.3 if outcome == "bad" else 0.0)
-        apply(spec(name, v, self.prom.url, self.mlflow.url), self.namespace)
+        manifest = spec(name, v, self.prom.url, self.mlflow.url, approve=outcome in ("approve", "reject"))
+        self.retry(f"apply {name} v{v}", lambda: apply(manifest, self.namespace))
         self.plan[name] = (v, outcome, time.monotonic())
         if v > 1:
             self.rollouts += 1
+
+    def retry(self, what, action, attempts=60):
+        """action() until it passes: the API server may be stopped or restarting (control-plane faults)."""
+        for attempt in range(attempts):
+            try:
+                return action()
+            except (AssertionError, subprocess.TimeoutExpired) as e:
+                if attempt == attempts - 1:
+                    raise
+                self.log(f"{what} failed, retrying: {str(e)[:200]}")
+                time.sleep(2)
 
     def request(self, name, what):
         kubectl("annotate", "--overwrite", "-n", self.namespace, f"modelrelease/{name}",
@@ -126,6 +163,7 @@ class Soak:
             if (phase == "Promoted" and s.get("stableVersion") == str(v)) or phase == "RolledBack":
                 if v > 1 and (name, v) not in self.outcomes:
                     self.outcomes[(name, v)] = "promoted" if phase == "Promoted" else "rolledBack"
+                    self.check_decision(name, v, phase)
                 if not self.stop.is_set():
                     self.begin(name)
             elif outcome in ("promote", "abort") and s.get("canaryVersion") == str(v) and time.monotonic() - started > 4:
@@ -133,12 +171,76 @@ class Soak:
                     self.watcher.promoted_by_request.add((self.namespace, name, str(v)))
                 self.request(name, outcome)
                 self.plan[name] = (v, outcome + "-sent", started)
+            elif outcome in ("approve", "reject") and phase == "AwaitingApproval" and s.get("canaryVersion") == str(v):
+                self.decide(name, v, outcome, started)
+
+    # --- approvals -----------------------------------------------------------------------------
+    def grant(self):
+        """Both are members of the approvers' group (so both pass the step's `groups`), the approver holds the
+        `approve` right as a user, the intruder may only create ReleaseApprovals."""
+        ns = self.namespace
+        kubectl("apply", "-f", os.path.join(ROOT, "manifests", "rbac", "aviary-release-manager.yaml"))
+        kubectl("create", "rolebinding", "soak-managers", "-n", ns, "--clusterrole=aviary-release-manager",
+                f"--user={APPROVER}")
+        kubectl("create", "role", "approval-writer", "-n", ns, "--verb=create,get", "--resource=releaseapprovals.aviary.dev")
+        kubectl("create", "rolebinding", "approval-writer", "-n", ns, "--role=approval-writer", f"--user={INTRUDER}")
+
+    def decide(self, name, v, outcome, started):
+        """At the approval step: first the intruder's approve (to be ignored), then, once the operator has
+        answered it, the approver's decision."""
+        if (name, v) not in self.intruded:
+            self.intruded.add((name, v))
+            apply(approval(name, v, "approve", INTRUDER), self.namespace, check=False, as_user=INTRUDER,
+                  as_groups=[APPROVERS])
+            self.plan[name] = (v, outcome, time.monotonic())
+            return
+        if time.monotonic() - started < 2:
+            return
+        manifest = approval(name, v, outcome, APPROVER)
+        proc = apply(manifest, self.namespace, check=False, as_user=APPROVER, as_groups=[APPROVERS])
+        if proc.returncode == 0:
+            self.approval_objects[manifest["metadata"]["name"]] = (name, v, outcome)
+            self.decisions[(name, v)] = outcome
+            self.plan[name] = (v, outcome + "-sent", started)
+
+    def check_decision(self, name, v, phase):
+        """An approval rollout ends as its approver decided; one that ends before the approver's decision
+        (Promoted: the intruder's approval was accepted) is a violation."""
+        _, outcome, _ = self.plan[name]
+        planned = outcome.replace("-sent", "")
+        if planned not in ("approve", "reject"):
+            return
+        decided = self.decisions.get((name, v))
+        if os.environ.get("AVIARY_SOAK_DEBUG"):
+            r = kubectl_json("get", "modelrelease", name, "-n", self.namespace) or {}
+            self.log("approval rollout", name, v, planned, "decided", decided, "ended", phase,
+                     json.dumps([a for a in (r.get("status") or {}).get("approvals", []) if f"-{v}-" in a.get("name", "")]))
+        want = {"approve": "Promoted", "reject": "RolledBack"}.get(decided)
+        if phase == "Promoted" and decided != "approve":
+            self.approval_violations.append(f"approval {name} v{v}: promoted without the approver's approve"
+                                            f" (an approval without the approve right accepted?)")
+        elif decided and phase != want:
+            self.approval_violations.append(f"approval {name} v{v}: {decided} by the approver ended {phase}")
 
     # --- faults --------------------------------------------------------------------------------
     def inject(self):
         while not self.stop.wait(self.rng.uniform(2, 6)):
-            target = self.rng.choice(["api", "prometheus", "mlflow", "api", "prometheus", "mlflow", "kill"])
+            target = self.rng.choice(["api", "prometheus", "mlflow", "api", "prometheus", "mlflow", "kill", "control"])
             hold = self.rng.uniform(2, 6)
+            if target == "control" and self.args.control_plane and time.monotonic() - self.last_control_plane > 60:
+                component = self.rng.choice(COMPONENTS)
+                try:
+                    if self.rng.random() < 0.5:
+                        seconds = self.rng.uniform(5, 35)
+                        self.log(f"fault: {component} SIGSTOP for {seconds:.0f} s")
+                        self.control_plane.pause_for(component, seconds, stop=self.stop)
+                    else:
+                        self.log(f"fault: {component} restart")
+                        self.control_plane.restart(component)
+                except RuntimeError as e:
+                    self.log(f"control-plane fault failed: {e}")
+                self.last_control_plane = time.monotonic()
+                continue
             if target == "kill" and self.kills < self.args.minutes:  # about one a minute at most
                 self.kills += 1
                 self.log("fault: operator SIGKILL and restart")
@@ -161,7 +263,10 @@ class Soak:
     def settle(self, timeout):
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            self.step()
+            try:
+                self.step()
+            except (AssertionError, subprocess.TimeoutExpired) as e:
+                self.log(f"step failed, next second: {str(e)[:200]}")
             items = (kubectl_json("get", "modelreleases", "-n", self.namespace) or {"items": []})["items"]
             busy = [r["metadata"]["name"] for r in items
                     if (r.get("status") or {}).get("phase") not in ("Promoted", "RolledBack")
@@ -179,12 +284,13 @@ class Soak:
                 return False
             if path.endswith("registered-models/alias"):
                 return True
-            return "set-tag" in path and json.loads(body or "{}").get("key") == "aviary.outcome"
+            return "set-tag" in path and json.loads(body or "{}").get("key") in ("aviary.outcome", "aviary.decision")
         writes = collections.Counter((m, p, b) for m, p, b in self.mlflow.forwarded if distinctive(m, p, b))
         return sum(n - 1 for n in writes.values() if n > 1), [k for k, n in writes.items() if n > 1]
 
     def run(self):
         kubectl("create", "namespace", self.namespace)
+        self.grant()
         self.start_operator()
         for name in self.names:
             self.registry.call("POST", "registered-models/create", {"name": name})
@@ -194,14 +300,18 @@ class Soak:
         injector.start()
         end = time.monotonic() + self.args.minutes * 60
         while time.monotonic() < end:
-            self.step()
+            try:
+                self.step()
+            except (AssertionError, subprocess.TimeoutExpired) as e:  # the API server stopped or restarting
+                self.log(f"step failed, next second: {str(e)[:200]}")
             time.sleep(1)
         self.stop.set()
         injector.join()
+        self.control_plane.close()
         for p in (self.api, self.prom, self.mlflow):
             p.clear()
         self.log("faults stopped; settling")
-        busy = self.settle(240)
+        busy = self.settle(max(240, 2 * len(self.names)))
         violations = list(self.watcher.violations)
         if busy:
             violations.append(f"not settled after the faults stopped: {busy}")
@@ -216,6 +326,39 @@ class Soak:
             if recorded != outcome:
                 lost += 1
                 violations.append(f"I3 {name} v{v}: {outcome} recorded as {recorded}")
+        for (name, v), decision in sorted(self.decisions.items()):
+            if self.outcomes.get((name, v)) is None:
+                continue  # the decision did not end this rollout (it ended before the decision arrived)
+            tags = self.registry.call("GET", "model-versions/get", name=name, version=str(v)).get("model_version", {}).get("tags", [])
+            tags = {t["key"]: t["value"] for t in tags}
+            if tags.get("aviary.decision") != decision or tags.get("aviary.approved_by") != APPROVER:
+                lost += 1
+                violations.append(f"I3 {name} v{v}: {decision} by {APPROVER} recorded as "
+                                  f"{tags.get('aviary.decision')} by {tags.get('aviary.approved_by')}")
+        violations += self.approval_violations
+        answered = collections.Counter()
+        acted = {}  # ReleaseApproval name -> (accepted, message): the release's last judgment of it
+        for r in (kubectl_json("get", "modelreleases", "-n", self.namespace) or {"items": []})["items"]:
+            for a in (r.get("status") or {}).get("approvals", []):
+                acted[a.get("name")] = (bool(a.get("accepted")), a.get("message", ""))
+        # An approval judged again in a later rollout: its rollout ended as it decided, yet the object
+        # now says Ignored. The audit trail's fault, not one of I1-I6 (e2e/test_approval_history.py);
+        # counted apart.
+        rejudged = []
+        for a in (kubectl_json("get", "releaseapprovals", "-n", self.namespace) or {"items": []})["items"]:
+            user, phase = a["spec"]["approvedBy"], (a.get("status") or {}).get("phase", "unanswered")
+            name = a["metadata"]["name"]
+            if name in self.approval_objects and phase == "Ignored":
+                release, v, decision = self.approval_objects[name]
+                if self.outcomes.get((release, v)) == ("promoted" if decision == "approve" else "rolledBack"):
+                    rejudged.append(name)
+            if name in acted and acted[name][0] != (phase == "Accepted"):
+                violations.append(f"approval {name}: the release recorded accepted={acted[name][0]} "
+                                  f"({acted[name][1]}) but the ReleaseApproval says {phase}: "
+                                  f"{(a.get('status') or {}).get('message')}")
+            answered[f"{'intruder' if user == INTRUDER else a['spec']['decision']}-{phase}"] += 1
+            if user == INTRUDER and phase == "Accepted":
+                violations.append(f"approval {a['metadata']['name']}: accepted from a user without the approve right")
         dup, dup_keys = self.duplicates()
         for key in dup_keys:
             violations.append(f"I3 duplicate registry write {key}")
@@ -235,10 +378,14 @@ class Soak:
             for kind, n in proxy.counts().items():
                 kinds[f"{label}-{kind}"] += n
         kinds["operator-kill9"] = self.kills
+        kinds.update(self.control_plane.counts)
         for v in violations:
             self.log("VIOLATION", v)
         kubectl("delete", "namespace", self.namespace, "--wait=false", check=False)
         os.unlink(self.kubeconfig)
+        ends = collections.Counter(self.outcomes.values())
+        print("SOAK outcomes: " + " ".join(f"{k}={n}" for k, n in sorted(ends.items())) + " approvals: " +
+              " ".join(f"{k}={n}" for k, n in sorted(answered.items())) + f" rejudged={len(rejudged)}")
         print("SOAK faults by kind: " + " ".join(f"{k}={n}" for k, n in sorted(kinds.items())))
         print(f"SOAK releases={len(self.names)} rollouts={self.rollouts} faults={sum(kinds.values())} "
               f"violations={len([v for v in violations if not v.startswith('I3')])} "
@@ -251,6 +398,8 @@ def main():
     parser.add_argument("--minutes", type=float, default=5)
     parser.add_argument("--releases", type=int, default=20)
     parser.add_argument("--seed", type=int, default=int(time.time()))
+    parser.add_argument("--no-control-plane", dest="control_plane", action="store_false",
+                        help="no SIGSTOP or restart of kube-apiserver and etcd")
     args = parser.parse_args()
     print(f"soak: {args.releases} releases for {args.minutes} minutes, seed {args.seed}", flush=True)
     return Soak(args).run()

@@ -9,6 +9,7 @@
 #   hack/cluster.sh status        one line per component
 #   hack/cluster.sh env           the exports tests need: eval "$(hack/cluster.sh env)"
 #   hack/cluster.sh user NAME [GROUP…]  a client certificate + kubeconfig for another user; prints its path
+#   hack/cluster.sh pause|resume|restart etcd|apiserver  process faults (SIGSTOP, SIGCONT, stop + start)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 source "$AVIARY_ROOT/hack/cluster/lib-cluster.sh"
@@ -360,6 +361,32 @@ cmd_user() {
   echo "$CLUSTER_DIR/kubeconfig-$user"
 }
 
+# ---------------------------------------------------------------------------------------------
+# Process-level faults of one control-plane component, for tests/faults/control_plane.py (e2e fault
+# tests, bench/soak.sh). pause/resume: SIGSTOP/SIGCONT to its process group; restart: stop it (SIGTERM)
+# and start it again with the same state and ports, then wait until it is ready.
+FAULT_COMPONENTS=(etcd apiserver)
+
+cmd_fault() {
+  local action=$1 name=${2:-} pid
+  [[ " ${FAULT_COMPONENTS[*]} " == *" $name "* ]] || die "usage: $0 $action ${FAULT_COMPONENTS[*]// /|}"
+  load_ports
+  pid=$(component_pid "$name") || die "$name is not running"
+  case "$action" in
+    pause) kill -STOP -- "-$pid" ;;
+    resume) kill -CONT -- "-$pid" ;;
+    restart)
+      kill -CONT -- "-$pid" 2>/dev/null || true  # a paused one would not stop on SIGTERM
+      stop_component "$name"
+      "start_$name"
+      if [ "$name" = etcd ]; then
+        wait_until etcd "$START_TIMEOUT" "/health" http_ok "http://127.0.0.1:${PORTS[etcd]}/health"
+      else
+        wait_until apiserver "$START_TIMEOUT" "/readyz" apiserver_ready
+      fi ;;
+  esac
+}
+
 # up and down change the shared state: one at a time (several engineers and test runs share the cache).
 lock_cluster() {
   mkdir -p "$CLUSTER_DIR"
@@ -373,5 +400,7 @@ case "${1:-}" in
   status) cmd_status ;;
   env) cmd_env ;;
   user) shift; cmd_user "$@" ;;
-  *) echo "usage: $0 up|down [--purge]|status|env|user NAME [GROUP...]" >&2; exit 2 ;;
+  pause|resume) cmd_fault "$@" ;;
+  restart) lock_cluster; cmd_fault "$@" ;;
+  *) echo "usage: $0 up|down [--purge]|status|env|user NAME [GROUP...]|pause|resume|restart etcd|apiserver" >&2; exit 2 ;;
 esac

@@ -8,7 +8,11 @@ import subprocess
 
 
 def kubectl_json(*args):
-    out = subprocess.run(["kubectl", *args, "-o", "json"], capture_output=True, text=True)
+    """The object(s) as JSON, or None when kubectl fails or the API server does not answer in 90 s."""
+    try:
+        out = subprocess.run(["kubectl", *args, "-o", "json"], capture_output=True, text=True, timeout=90)
+    except subprocess.TimeoutExpired:
+        return None
     if out.returncode != 0:
         return None
     return json.loads(out.stdout)
