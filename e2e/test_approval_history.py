@@ -13,8 +13,6 @@ from test_approvals import MANAGERS, STEPS, approval, awaiting_approval, grant
 from test_registry import register, registered_release
 
 
-@pytest.mark.xfail(strict=True, reason="operator bug: a new rollout clears status.approvals and the intake judges "
-                   "earlier rollouts' ReleaseApprovals again (src/release/lifecycle.cc, src/controller/approval_intake.cc)")
 def test_an_accepted_approval_stays_accepted_when_the_next_rollout_starts(namespace, operator):
     model = "hist-" + uuid.uuid4().hex[:6]
     register(model, [1, 2, 3])
