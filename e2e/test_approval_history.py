@@ -6,7 +6,6 @@ again, as "not waiting for an approval (phase Progressing)", and rewrites the ob
 Accepted to Ignored: the audit trail then says the approval that promoted version 2 was ignored."""
 import uuid
 
-import pytest
 
 from harness import apply, get, release_status, wait_for, wait_phase
 from test_approvals import MANAGERS, STEPS, approval, awaiting_approval, grant
