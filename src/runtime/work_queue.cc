@@ -69,6 +69,20 @@ void WorkQueue::add(const std::string& key) {
   addLocked(key);
 }
 
+void WorkQueue::addFirst(const std::string& key) {
+  std::lock_guard lock(mutex_);
+  if (shuttingDown_) return;
+  if (processing_.count(key)) {
+    dirty_.insert(key);
+    urgent_.insert(key);
+    return;
+  }
+  if (!dirty_.insert(key).second) std::erase(queue_, key);
+  queue_.push_front(key);
+  depthChangedLocked();
+  readyCv_.notify_one();
+}
+
 void WorkQueue::addAfter(const std::string& key, Duration delay) {
   std::lock_guard lock(mutex_);
   if (shuttingDown_) return;
@@ -116,8 +130,13 @@ std::optional<std::string> WorkQueue::get() {
 void WorkQueue::done(const std::string& key) {
   std::lock_guard lock(mutex_);
   processing_.erase(key);
+  const bool urgent = urgent_.erase(key) > 0;
   if (dirty_.count(key) && !shuttingDown_) {
-    queue_.push_back(key);
+    if (urgent) {
+      queue_.push_front(key);
+    } else {
+      queue_.push_back(key);
+    }
     depthChangedLocked();
     readyCv_.notify_one();
   }

@@ -76,6 +76,10 @@ class WorkQueue {
 
   // No effect after shutdown.
   void add(const std::string& key);
+  // add, ahead of every waiting key: a release with fresh evidence to act on (a gate look the
+  // measurement pool just fetched may roll it back) does not wait behind a full queue. A key in a
+  // worker's hands is handed out first once done.
+  void addFirst(const std::string& key);
   void addAfter(const std::string& key, Duration delay);
   // addAfter with the key's next backoff delay.
   void addRateLimited(const std::string& key);
@@ -116,6 +120,7 @@ class WorkQueue {
   std::deque<std::string> queue_;
   std::unordered_set<std::string> dirty_;       // queued, or re-added while processing
   std::unordered_set<std::string> processing_;  // handed out, not yet done
+  std::unordered_set<std::string> urgent_;      // re-added first while processing
   DelayingQueueCore delayed_;
   Backoff backoff_;
   bool shuttingDown_ = false;

@@ -7,37 +7,13 @@
 
 #include "aviary/analysis/sequential_rate_test.h"
 #include "analysis/judges/sequential_judges.h"
+#include "unit/analysis/simulated_counts.h"
 
 namespace aviary::analysis {
 namespace {
 
-struct Arm {
-  double rate;
-  double requestsPerLook;
-};
-
-// Cumulative counts of a canary and a baseline after each look, drawn with a fixed seed.
-class Traffic {
- public:
-  Traffic(Arm canary, Arm baseline, uint32_t seed) : canary_(canary), baseline_(baseline), random_(seed) {}
-  void look() { add(canary_, canaryCounts_); add(baseline_, baselineCounts_); }
-  MetricValue canary() const { return canaryCounts_; }
-  MetricValue baseline() const { return baselineCounts_; }
-  void setShare(double canaryRequests, double baselineRequests) {
-    canary_.requestsPerLook = canaryRequests;
-    baseline_.requestsPerLook = baselineRequests;
-  }
-
- private:
-  void add(const Arm& arm, Counts& counts) {
-    const auto requests = std::poisson_distribution<long>(arm.requestsPerLook)(random_);
-    counts.total += static_cast<double>(requests);
-    counts.events += static_cast<double>(std::binomial_distribution<long>(requests, arm.rate)(random_));
-  }
-  Arm canary_, baseline_;
-  std::mt19937_64 random_;
-  Counts canaryCounts_, baselineCounts_;
-};
+using testing::Arm;
+using Traffic = testing::SimulatedCounts;
 
 api::CompareSpec sequentialSpec(double confidence = 0.95) {
   api::CompareSpec spec;

@@ -13,6 +13,7 @@
 #include "aviary/analysis/alpha_spending.h"
 #include "aviary/analysis/judge.h"
 #include "aviary/analysis/statistics.h"
+#include "unit/analysis/simulated_counts.h"
 
 namespace aviary::analysis {
 namespace {
@@ -100,32 +101,8 @@ api::Gate plannedGate(double confidence, std::optional<int32_t> maxLooks, std::o
   return gate;
 }
 
-struct Arm {
-  double rate;
-  double requestsPerLook;
-};
-
-// Cumulative counts of both arms, look after look, with a fixed seed.
-class Traffic {
- public:
-  Traffic(Arm canary, Arm baseline, uint64_t seed) : canary_(canary), baseline_(baseline), random_(seed) {}
-  void look() {
-    add(canary_, canaryCounts_);
-    add(baseline_, baselineCounts_);
-  }
-  MetricValue canary() const { return canaryCounts_; }
-  MetricValue baseline() const { return baselineCounts_; }
-
- private:
-  void add(const Arm& arm, Counts& counts) {
-    const auto requests = std::poisson_distribution<long>(arm.requestsPerLook)(random_);
-    counts.total += static_cast<double>(requests);
-    counts.events += static_cast<double>(std::binomial_distribution<long>(requests, arm.rate)(random_));
-  }
-  Arm canary_, baseline_;
-  std::mt19937_64 random_;
-  Counts canaryCounts_, baselineCounts_;
-};
+using testing::Arm;
+using Traffic = testing::SimulatedCounts;
 
 // The look that failed (0: none within `looks`).
 int firstFailure(const Judge& judge, Traffic& traffic, int looks, api::SequentialState& state) {

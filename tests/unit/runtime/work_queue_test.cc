@@ -163,6 +163,23 @@ TEST(WorkQueue, DelayedKeysArriveInDueOrderAndDedupWithQueuedOnes) {
   EXPECT_EQ(queue.len(), 1u);
 }
 
+TEST(WorkQueue, AddFirstJumpsTheQueueOnceAndAfterTheWorkerIsDone) {
+  ManualClock clock;
+  WorkQueue queue(clock, manualTimer());
+  for (const char* key : {"ns/a", "ns/b", "ns/c"}) queue.add(key);
+  queue.addFirst("ns/c");  // already waiting: moved ahead, not queued twice
+  queue.addFirst("ns/d");
+  EXPECT_EQ(queue.len(), 4u);
+  EXPECT_EQ(queue.get(), "ns/d");
+  EXPECT_EQ(queue.get(), "ns/c");
+  queue.addFirst("ns/c");  // in a worker's hands: first once done
+  queue.done("ns/c");
+  EXPECT_EQ(queue.get(), "ns/c");
+  EXPECT_EQ(queue.get(), "ns/a");
+  EXPECT_EQ(queue.get(), "ns/b");
+  EXPECT_EQ(queue.len(), 0u);
+}
+
 TEST(WorkQueue, DelaysRunOnTheMonotonicClockNotTheWallClock) {
   ManualClock clock;
   WorkQueue queue(clock, manualTimer());
