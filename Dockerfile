@@ -13,7 +13,7 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends \
       build-essential cmake ninja-build ccache pkg-config ca-certificates \
       libcurl4-openssl-dev libssl-dev libyaml-cpp-dev nlohmann-json3-dev \
-      libboost-dev libboost-system-dev libboost-filesystem-dev \
+      libboost-dev libboost-system-dev \
       libgtest-dev libgmock-dev python3 \
  && rm -rf /var/lib/apt/lists/*
 # GoogleTest and python3 only because configuring the tests needs them; no test is built here.

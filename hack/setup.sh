@@ -13,7 +13,7 @@ source "$(dirname "$0")/lib.sh"
 packages=(
   build-essential cmake ninja-build ccache pkg-config git curl ca-certificates openssl
   libcurl4-openssl-dev libssl-dev libyaml-cpp-dev libcpprest-dev nlohmann-json3-dev
-  libboost-dev libboost-system-dev libboost-filesystem-dev
+  libboost-dev libboost-system-dev
   libgtest-dev libgmock-dev
   prometheus
   buildah mmdebstrap

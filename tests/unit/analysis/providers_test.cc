@@ -2,6 +2,8 @@
 // the JSON selection is shared by both.
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include "analysis/command/command_provider.h"
 #include "analysis/json_number.h"
 #include "analysis/webhook/webhook_provider.h"
@@ -75,6 +77,40 @@ TEST(CommandProvider, TimeoutsAndMissingCommandsAreErrors) {
   auto missing = provider.fetch(commandGate({"no-such-command-aviary"}), {});
   ASSERT_FALSE(missing.ok());
   EXPECT_EQ(missing.error().code, ErrorCode::Unavailable);
+}
+
+// The measurement pool runs gates side by side: one command's exit must not wait for another's
+// (Boost.Process's SIGCHLD handling made each wait for its whole timeout when two ran at once).
+TEST(CommandProvider, CommandsRunAtTheSameTimeEachEndWhenTheyExit) {
+  CommandProvider provider;
+  std::vector<Result<MetricValue>> values(4, makeError(ErrorCode::Internal, "not run"));
+  std::vector<std::thread> threads;
+  const auto started = std::chrono::steady_clock::now();
+  for (size_t i = 0; i < values.size(); ++i) {
+    threads.emplace_back([&, i] { values[i] = provider.fetch(commandGate({"sh", "-c", "sleep 0.2; echo " + std::to_string(i)}, "30s"), {}); });
+  }
+  for (auto& t : threads) t.join();
+  const auto took = std::chrono::steady_clock::now() - started;
+  for (size_t i = 0; i < values.size(); ++i) {
+    ASSERT_TRUE(values[i].ok()) << values[i].error().message;
+    EXPECT_DOUBLE_EQ(std::get<Scalar>(*values[i]).value, static_cast<double>(i));
+  }
+  EXPECT_LT(took, std::chrono::seconds(15)) << "a command waited for its timeout after it had exited";
+}
+
+TEST(CommandProvider, AShellsChildrenAreKilledAtTheTimeoutAndOutputIsBounded) {
+  CommandProvider provider;
+  // The background sleep keeps stdout open: only killing the whole process group ends the wait.
+  auto slow = provider.fetch(commandGate({"sh", "-c", "sleep 30 & sleep 30"}, "300ms"), {});
+  ASSERT_FALSE(slow.ok());
+  EXPECT_EQ(slow.error().code, ErrorCode::Timeout);
+  auto chatty = provider.fetch(commandGate({"sh", "-c", "head -c 3000000 /dev/zero"}), {});
+  ASSERT_FALSE(chatty.ok());
+  EXPECT_EQ(chatty.error().code, ErrorCode::BadRequest);
+  EXPECT_NE(chatty.error().message.find("more than 1048576 bytes"), std::string::npos) << chatty.error().message;
+  auto killed = provider.fetch(commandGate({"sh", "-c", "kill -TERM $$"}), {});
+  ASSERT_TRUE(killed.ok()) << killed.error().message;
+  EXPECT_DOUBLE_EQ(std::get<Scalar>(*killed).value, 128 + 15);
 }
 
 std::string httpReply(int status, const std::string& body) {
