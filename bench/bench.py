@@ -88,7 +88,7 @@ class Bench:
         self.cleanups.append(self.exporter.close)
         # --dashboard: the dashboard's feed and history rings (docs/dashboard.md) held for every release.
         dashboard = [f"--api-addr=127.0.0.1:{free_port()}", "--dashboard"] if self.args.dashboard else []
-        self.operator = Operator(f"--kubeconfig={kubeconfig}", *dashboard, namespace=self.ns)
+        self.operator = Operator(f"--kubeconfig={kubeconfig}", *dashboard, *self.args.operator_arg, namespace=self.ns)
         self.cleanups.append(self.operator.stop)
 
     def remove_user_files(self, kubeconfig):
@@ -314,6 +314,8 @@ def main():
     parser.add_argument("--rollbacks", type=int, default=100, help="at least this many gate-triggered rollbacks")
     parser.add_argument("--keep", action="store_true", help="leave the namespace and its releases")
     parser.add_argument("--dashboard", action="store_true", help="run the operator with --dashboard (its history rings)")
+    parser.add_argument("--operator-arg", action="append", default=[], metavar="FLAG",
+                        help="one more flag for the operator, e.g. --operator-arg=--workers=4 (repeatable)")
     args = parser.parse_args()
     if args.releases < 1:
         parser.error("--releases must be at least 1")
