@@ -3,7 +3,7 @@ baseline, shifted predictions fail PSI, and an unreachable Prometheus never prom
 import os
 import time
 
-from harness import apply, release_status, set_behaviour, wait_outcome, wait_phase
+from harness import apply, release_status, set_behaviour, wait_for, wait_outcome, wait_phase
 from test_canary import http_route, release
 
 SELECT = 'namespace="{{namespace}}",release="{{release}}",version="{{version}}"'
@@ -65,6 +65,12 @@ def test_shifted_predictions_fail_psi(namespace, operator):
     assert gate["verdict"] == "Fail" and gate["measurements"][-1]["value"] > 0.2, gate
 
 
+def taken_up(name, namespace, version):
+    """The operator is rolling the version out, or has rolled it back."""
+    status = release_status(name, namespace)
+    return str(version) in (status.get("canaryVersion"), status.get("rolledBackVersion"))
+
+
 def test_unreachable_prometheus_never_promotes(namespace, operator):
     gate = {"name": "error-rate", "prometheus": {"query": f"sum(rate(model_requests_total{{{SELECT}}}[15s]))"},
             "threshold": {"max": 0.05}}
@@ -72,6 +78,8 @@ def test_unreachable_prometheus_never_promotes(namespace, operator):
     apply(compare_release("blind", 1, gate, address="http://127.0.0.1:9"), namespace)
     wait_phase("blind", namespace, "Promoted")
     apply(compare_release("blind", 2, gate, address="http://127.0.0.1:9"), namespace)
+    # From the moment the operator has taken version 2 up (before that, status still tells of version 1).
+    wait_for("version 2 taken up", lambda: taken_up("blind", namespace, 2))
     deadline = time.monotonic() + 25
     while time.monotonic() < deadline:
         status = release_status("blind", namespace)
