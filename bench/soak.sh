@@ -6,14 +6,5 @@
 # the invariant checker. Starts the cluster when it is not running; prints the SOAK line last and exits
 # 1 on any violation.
 set -euo pipefail
-root=$(cd "$(dirname "$0")/.." && pwd)
-build_dir=${AVIARY_BUILD_DIR:-$root/build}
-export AVIARY_BUILD_DIR=$build_dir
-cluster_status=$("$root/hack/cluster.sh" status)
-if grep -q ' stopped ' <<<"$cluster_status"; then
-  "$root/hack/cluster.sh" up
-fi
-eval "$("$root/hack/cluster.sh" env)"
-[ -x "$build_dir/src/cli/aviary" ] || cmake --build "$build_dir" --target aviary
-export PATH=$build_dir/src/cli:$PATH
+source "$(dirname "$0")/prelude.sh"
 exec python3 -u "$root/bench/soak.py" "$@"
