@@ -28,6 +28,10 @@ void TrafficMetrics::record(const std::string& ns, const std::string& release, c
   for (const Request& r : requests) {
     const std::string mirrored = r.mirrored ? "true" : "false";
     requests_.withValues({ns, release, r.version, std::to_string(r.code), mirrored}).inc();
+    // The other code's series exists at 0 from the first request, as Prometheus client libraries
+    // advise: increase() over a series born mid-window drops the errors before its first scrape, so a
+    // canary's first look would undercount them.
+    requests_.withValues({ns, release, r.version, r.code == 200 ? "500" : "200", mirrored});
     duration_.withValues({ns, release, r.version, mirrored}).observe(r.latencySeconds);
     score_.withValues({ns, release, r.version, mirrored}).observe(r.score);
     if (!r.mirrored) continue;

@@ -17,6 +17,8 @@ TEST(TrafficMetrics, CountsRequestsByVersionAndCode) {
   EXPECT_TRUE(hasLine(text, R"(model_requests_total{namespace="ml",release="fraud",version="1",code="200",mirrored="false"} 2)")) << text;
   EXPECT_TRUE(hasLine(text, R"(model_requests_total{namespace="ml",release="fraud",version="1",code="500",mirrored="false"} 1)"));
   EXPECT_TRUE(hasLine(text, R"(model_requests_total{namespace="ml",release="fraud",version="2",code="200",mirrored="false"} 1)"));
+  EXPECT_TRUE(hasLine(text, R"(model_requests_total{namespace="ml",release="fraud",version="2",code="500",mirrored="false"} 0)"))
+      << "the error series exists before the first error";
 }
 
 TEST(TrafficMetrics, LatencyAndScoreHistogramsAreCumulativeOverTheirBuckets) {
