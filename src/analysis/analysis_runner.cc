@@ -125,7 +125,6 @@ StageResult AnalysisRunner::run(const api::ModelRelease& release, const std::str
         result.taken.push_back({name, status->measurements.back(), state, values->readyAt});
       } else {
         due = now + kPendingRecheck;  // the source wakes the release sooner, once the values are in
-        ++result.looksPending;
       }
     }
     TimePoint next;

@@ -230,7 +230,10 @@ void ReleaseReconciler::planWithAnalysis(Pass& pass) {
       }
       pass.taken.insert(pass.taken.end(), result.taken.begin(), result.taken.end());
       if (!pass.failedMeasurementAt) pass.failedMeasurementAt = firstFailureAt(result.taken);
-      if (result.taken.empty() && result.looksPending > 0) pass.firstLooksPending = true;
+      const auto verdict = result.verdicts.find(start->stage);
+      if (result.taken.empty() && verdict != result.verdicts.end() && verdict->second.phase == release::AnalysisPhase::Running) {
+        pass.firstLooksPending = true;
+      }
       started = true;
     }
     if (!started) return;

@@ -55,7 +55,6 @@ struct StageResult {
   StageVerdict verdict;
   std::optional<TimePoint> nextDue;  // earliest next measurement of a running gate
   std::vector<TakenMeasurement> taken;
-  int looksPending = 0;  // due looks the measurement source is fetching (the release is woken for them)
 };
 
 // Resolves a gate's credentials (Secret data, see gate_credentials.h) for the query context; an error

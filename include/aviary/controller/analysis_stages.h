@@ -19,7 +19,6 @@ struct StagesResult {
   std::map<std::string, release::AnalysisVerdict> verdicts;  // by stage
   std::optional<TimePoint> nextDue;
   std::vector<analysis::TakenMeasurement> taken;
-  int looksPending = 0;
 };
 
 // Runs every running stage in gates (those measuring the canary, or the stable version just switched

@@ -333,16 +333,6 @@ TEST_F(ReconcileTest, AStageStartWaitsOnceForItsFirstLookAndWritesItWithTheLook)
   EXPECT_EQ(status().value("currentStepIndex", 0), 2) << "the woken pass moved past the analysis";
 }
 
-TEST_F(ReconcileTest, AStageWhoseFirstLookIsNotDueYetIsWrittenAtOnce) {
-  measureInBackground();
-  Json release = gated("1");
-  release["spec"]["analysis"]["gates"][0]["initialDelay"] = "5s";
-  rolloutOfVersion2(release);
-  EXPECT_EQ(measurements.pending(), 0u);
-  ASSERT_TRUE(status().contains("gates")) << "nothing to wait for: the stage's start is written";
-  EXPECT_EQ(status()["gates"][0]["successes"], 0);
-}
-
 TEST_F(ReconcileTest, TheWokenPassWritesTheStageStartAndItsLookTogether) {
   measureInBackground();
   ON_CALL(*metrics, fetch).WillByDefault([](auto&&...) { return Result<analysis::MetricValue>(analysis::Scalar{0.01}); });
