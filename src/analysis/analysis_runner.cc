@@ -26,11 +26,6 @@ api::GateStatus* findStatus(std::vector<api::GateStatus>& statuses, const std::s
   return nullptr;
 }
 
-// Every recorded measurement counts toward exactly one of these (gate_assessor.cc recordMeasurement).
-int looksRecorded(const api::GateStatus& s) {
-  return s.successes + s.failures + s.inconclusives + s.errors + s.waitedForData;
-}
-
 Judgement errorJudgement(const Error& error) { return Judgement{api::Verdict::Error, std::nullopt, std::nullopt, error.message}; }
 
 // A provider's error may quote what the endpoint echoed back or the URL it called.
@@ -119,7 +114,7 @@ StageResult AnalysisRunner::run(const api::ModelRelease& release, const std::str
     GateState state = gateState(*status, *gate, timing);
     std::optional<TimePoint> due;
     if (state == GateState::Running && measurementDue(*status, now)) {
-      const MeasurementKey key{releaseKey, stage, name, looksRecorded(*status), versions.canary, versions.baseline};
+      const MeasurementKey key{releaseKey, stage, name, status->nextMeasurementAt, versions.canary, versions.baseline};
       if (auto values = source_->take(key, fetchWork(release, versions, *gate, judge->needsBaseline(), *status, now))) {
         state = recordMeasurement(*status, *gate, timing, judgeValues(*values, *judge, *status), values->startedAt);
         result.taken.push_back({name, status->measurements.back(), state, values->readyAt});

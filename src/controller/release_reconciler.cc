@@ -32,7 +32,6 @@ struct ReleaseReconciler::Pass {
   std::vector<api::GateStatus> gates;
   std::optional<TimePoint> nextMeasurement;
   std::vector<analysis::TakenMeasurement> taken;
-  bool firstLooksPending = false;  // a stage this pass started is waiting for its first looks
   std::vector<api::ApprovalRecord> newApprovals;
   traffic::RouterPtr router;  // null for blue-green (its Services are the switch) and invalid specs
   bool replicaRatio = false;  // the planner's replica counts are the split: SetTraffic writes nothing
@@ -230,10 +229,6 @@ void ReleaseReconciler::planWithAnalysis(Pass& pass) {
       }
       pass.taken.insert(pass.taken.end(), result.taken.begin(), result.taken.end());
       if (!pass.failedMeasurementAt) pass.failedMeasurementAt = firstFailureAt(result.taken);
-      const auto verdict = result.verdicts.find(start->stage);
-      if (result.taken.empty() && verdict != result.verdicts.end() && verdict->second.phase == release::AnalysisPhase::Running) {
-        pass.firstLooksPending = true;
-      }
       started = true;
     }
     if (!started) return;
@@ -459,21 +454,6 @@ std::string ReleaseReconciler::nextReconcileId() {
   return reconcileIdPrefix_ + "-" + std::to_string(++reconciles_);
 }
 
-// How long a deferring pass waits for its stage's first looks at most: then the next pass acts without
-// them, so a slow metrics server hides a step's start for no longer than this.
-constexpr Duration kFirstLooksWait{500};
-
-bool ReleaseReconciler::deferUntilFirstLooks(const Pass& pass) {
-  std::lock_guard lock(deferredMutex_);
-  const bool deferredLastPass = deferred_.erase(pass.key) > 0;
-  // Values taken are consumed: a pass that took any must record them. A pass answering a spec change
-  // writes at once, so whoever applied it sees the operator take it up.
-  const bool specChanged = pass.release.status.observedGeneration != pass.release.metadata.generation;
-  if (deferredLastPass || specChanged || !pass.firstLooksPending || !pass.taken.empty()) return false;
-  deferred_.insert(pass.key);
-  return true;
-}
-
 Result<runtime::ReconcileOutcome> ReleaseReconciler::reconcile(const std::string& key) {
   PassTimer timer(deps_.metrics, deps_.clock);
   auto cached = deps_.releases.get(key);
@@ -481,8 +461,6 @@ Result<runtime::ReconcileOutcome> ReleaseReconciler::reconcile(const std::string
     auto [ns, name] = runtime::splitKey(key);
     if (deps_.metrics) deps_.metrics->forgetRelease(ns, name);
     deps_.analysis.cancel(key, "");
-    std::lock_guard lock(deferredMutex_);
-    deferred_.erase(key);
     return runtime::ReconcileOutcome{};
   }
   // The cache has not caught up with our own last status write: acting now would act on our past.
@@ -497,10 +475,6 @@ Result<runtime::ReconcileOutcome> ReleaseReconciler::reconcile(const std::string
   observe(pass);
   pass.log = pass.log.with({{"phase", api::phaseName(pass.release.status.phase)}});
   planWithAnalysis(pass);
-  if (deferUntilFirstLooks(pass)) {
-    pass.log.debug("waiting for the first looks of a stage before writing");
-    return runtime::ReconcileOutcome{kFirstLooksWait};
-  }
   auto acted = act(pass);
   if (!acted.ok()) return acted.error();
 

@@ -16,23 +16,20 @@
 
 namespace aviary::analysis {
 
-// One look of one gate: the release ("namespace/name"), the stage and gate, the look's number in its
-// stage (the measurements the gate has recorded before it) and the versions compared. A new rollout or
-// the next look is another key, so a value fetched for an old one is never judged for a new one; a
-// stage that ends has its looks cancelled, so its retry (same stage name) starts clean. The number, not
-// a time, so a pass that starts a stage and one that starts it again from the same status (the first
-// deferred its writes until the look is in: ReleaseReconciler) ask for the same look.
+// One look of one gate: the release ("namespace/name"), the stage and gate, the time the look was due
+// (status.gates[].nextMeasurementAt) and the versions compared. A new rollout, a restarted stage or the
+// next look is another key, so a value fetched for an old one is never judged for a new one.
 struct MeasurementKey {
   std::string release;
   std::string stage;
   std::string gate;
-  int look = 0;
+  std::string dueAt;
   std::string canary;
   std::string baseline;
 
   friend bool operator<(const MeasurementKey& a, const MeasurementKey& b) {
-    return std::tie(a.release, a.stage, a.gate, a.look, a.canary, a.baseline) <
-           std::tie(b.release, b.stage, b.gate, b.look, b.canary, b.baseline);
+    return std::tie(a.release, a.stage, a.gate, a.dueAt, a.canary, a.baseline) <
+           std::tie(b.release, b.stage, b.gate, b.dueAt, b.canary, b.baseline);
   }
 };
 

@@ -3,11 +3,6 @@
 //   observe (caches, router, analysis stages, approvals, registry) → plan (pure) → act (idempotent
 //   writes) → one status patch (skipped when unchanged) → when to look again.
 // State lives in status only, so any pass may be the first after a restart.
-// A pass that starts an analysis stage whose first looks are still being fetched writes nothing and
-// waits for them, up to half a second (once per release; the measurement source wakes it): the pass
-// that takes the values then records the step, the measurements and whatever they decide in one
-// status write, as when looks were fetched inline. Deferring only drops writes the next pass makes
-// anyway; a pass answering a spec change never defers.
 // Thread-safety: reconcile() may run concurrently for different keys (the work queue never hands one
 // key to two workers).
 
@@ -17,7 +12,6 @@
 #include <map>
 #include <mutex>
 #include <optional>
-#include <set>
 #include <string>
 
 #include "aviary/analysis/analysis_runner.h"
@@ -87,14 +81,10 @@ class ReleaseReconciler final : public runtime::Reconciler {
   // Unique per reconcile pass ("<random per process>-<counter>"): the reconcile_id of its log lines.
   std::string nextReconcileId();
   std::optional<std::string> modelUri(Pass& pass, const std::string& version);
-  // Whether this pass should leave its writes to the pass its pending first looks wake (see above).
-  bool deferUntilFirstLooks(const Pass& pass);
 
   ReconcilerDeps deps_;
   std::mutex uriMutex_;
   std::map<std::string, std::string> modelUris_;  // "<registry>/<model>/<version>" → source (immutable)
-  std::mutex deferredMutex_;
-  std::set<std::string> deferred_;  // releases whose last pass deferred: the next one acts
   std::string reconcileIdPrefix_;
   std::atomic<uint64_t> reconciles_{0};
 };

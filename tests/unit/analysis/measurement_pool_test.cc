@@ -13,8 +13,8 @@ namespace {
 
 using namespace std::chrono_literals;
 
-MeasurementKey look(const std::string& release, const std::string& stage = "2/analysis-1", int number = 0) {
-  return {release, stage, "error-rate", number, "2", "1"};
+MeasurementKey look(const std::string& release, const std::string& stage = "2/analysis-1", const std::string& dueAt = "t0") {
+  return {release, stage, "error-rate", dueAt, "2", "1"};
 }
 
 class MeasurementPoolTest : public ::testing::Test {

@@ -311,41 +311,6 @@ TEST_F(ReconcileTest, APassNeverWaitsOnAMeasurementAndTheWokenPassRollsBackRoute
   EXPECT_EQ(fetches, 1) << "the look was judged once, from the pool";
 }
 
-// The pass that starts a stage writes nothing while its first look is fetched: the woken pass writes
-// the step, the measurement and what it decides at once (as inline looks did). It defers once: a pass
-// that comes before the look is in writes the stage's start, and still asks for the same look.
-TEST_F(ReconcileTest, AStageStartWaitsOnceForItsFirstLookAndWritesItWithTheLook) {
-  measureInBackground();
-  ON_CALL(*metrics, fetch).WillByDefault([](auto&&...) { return Result<analysis::MetricValue>(analysis::Scalar{0.01}); });
-  rolloutOfVersion2(gated("1"));
-  ASSERT_EQ(measurements.pending(), 1u);
-  EXPECT_FALSE(status().contains("gates")) << "the deferring pass wrote the stage";
-  const int before = server.writes;
-  ASSERT_TRUE(reconcile().ok());  // not woken by the look: it acts
-  EXPECT_EQ(server.writes, before + 1);
-  ASSERT_EQ(status()["gates"].size(), 1u);
-  EXPECT_EQ(status()["gates"][0]["successes"], 0);
-  EXPECT_EQ(measurements.pending(), 1u) << "the same look, not a second one";
-
-  EXPECT_EQ(measurements.runQueued(), 1u);
-  ASSERT_TRUE(reconcile().ok());
-  EXPECT_EQ(status()["gates"][0]["successes"], 1);
-  EXPECT_EQ(status().value("currentStepIndex", 0), 2) << "the woken pass moved past the analysis";
-}
-
-TEST_F(ReconcileTest, TheWokenPassWritesTheStageStartAndItsLookTogether) {
-  measureInBackground();
-  ON_CALL(*metrics, fetch).WillByDefault([](auto&&...) { return Result<analysis::MetricValue>(analysis::Scalar{0.01}); });
-  rolloutOfVersion2(gated("1"));
-  EXPECT_EQ(measurements.runQueued(), 1u);
-  const Json before = status();
-  ASSERT_TRUE(reconcile().ok());
-  EXPECT_EQ(before.value("currentStepIndex", -1), 0) << "the deferring pass wrote nothing: still at the weight";
-  EXPECT_FALSE(before.contains("gates"));
-  EXPECT_EQ(status()["gates"][0]["successes"], 1) << "one pass wrote the stage and its measurement";
-  EXPECT_EQ(status().value("currentStepIndex", 0), 2);
-}
-
 TEST_F(ReconcileTest, AnAbortCancelsTheLookItNoLongerNeeds) {
   measureInBackground();
   rolloutOfVersion2(gated("1"));
