@@ -37,7 +37,10 @@ bool CacheReadingClient::outsideCache(const std::string& key, bool forget) {
 
 Result<k8s::Json> CacheReadingClient::remember(const k8s::ResourceType& type, Result<k8s::Json> written) {
   if (written.ok()) {
-    if (runtime::Informer* cache = cacheFor(type)) cache->recordWrite(*written);
+    if (runtime::Informer* cache = cacheFor(type)) {
+      const auto& meta = written->value("metadata", k8s::Json::object());
+      cache->recordWrite(runtime::objectKey(*written), meta.value("resourceVersion", std::string()));
+    }
   }
   return written;
 }

@@ -72,31 +72,17 @@ CachedObject Informer::get(const std::string& key) const {
   std::lock_guard lock(mutex_);
   auto write = writes_.find(key);
   if (write == writes_.end()) return cached;
-  const std::string& written = write->second.resourceVersion;
-  bool seen = resourceVersionAtLeast(resourceVersion_, written) ||
-              (cached.object && resourceVersionAtLeast(resourceVersionOf(*cached.object), written));
-  if (seen) return cached;
-  if (write->second.object) return CachedObject{write->second.object, true};
-  cached.upToDate = false;
+  bool seen = resourceVersionAtLeast(resourceVersion_, write->second) ||
+              (cached.object && resourceVersionAtLeast(resourceVersionOf(*cached.object), write->second));
+  cached.upToDate = seen;
   return cached;
 }
 
-void Informer::recordWrite(const Json& written) {
-  if (!written.is_object() || written.value("kind", type_.kind) != type_.kind) return;
-  const std::string rv = resourceVersionOf(written);
-  if (rv.empty()) return;
-  ObjectPtr object = snapshot(written, type_);
-  const std::string key = objectKey(*object);
-  recordWrite(key, rv, std::move(object));
-}
-
-void Informer::recordWrite(const std::string& key, const std::string& rv) { recordWrite(key, rv, nullptr); }
-
-void Informer::recordWrite(const std::string& key, const std::string& rv, ObjectPtr object) {
+void Informer::recordWrite(const std::string& key, const std::string& rv) {
   std::lock_guard lock(mutex_);
   if (resourceVersionAtLeast(resourceVersion_, rv) && parseResourceVersion(resourceVersion_)) return;
   auto& slot = writes_[key];
-  if (slot.resourceVersion.empty() || !resourceVersionAtLeast(slot.resourceVersion, rv)) slot = OwnWrite{rv, std::move(object)};
+  if (slot.empty() || !resourceVersionAtLeast(slot, rv)) slot = rv;
 }
 
 std::string Informer::resourceVersion() const {
@@ -109,7 +95,7 @@ void Informer::advanceResourceVersion(const std::string& rv) {
   std::lock_guard lock(mutex_);
   resourceVersion_ = rv;
   // Writes the cache has now seen need no tracking; what stays is only writes still in flight.
-  std::erase_if(writes_, [&](const auto& entry) { return resourceVersionAtLeast(rv, entry.second.resourceVersion); });
+  std::erase_if(writes_, [&](const auto& entry) { return resourceVersionAtLeast(rv, entry.second); });
 }
 
 void Informer::notifyAdd(const ObjectPtr& object) {

@@ -6,10 +6,8 @@
 //    410 Gone (that version was compacted) makes it relist, and the relist is diffed against the
 //    cache so no add, update or delete is lost across the gap.
 //  - "Never older than our own last write": after the controller writes an object it calls
-//    recordWrite with the write's response. Until the watch delivers that version, get(key) answers
-//    with the written object itself (client-go's MutationCache does the same), so the pass that follows
-//    a write, such as the one a fetched measurement wakes, acts on it at once rather than on its own
-//    stale past. recordWrite(key, rv) without the object only marks the key stale until then.
+//    recordWrite(key, rv); get(key) then says whether the cache has caught up with that write, so a
+//    reconcile can requeue rather than act on its own stale past (as Argo Rollouts does).
 // Handlers run on the informer's thread (and, with a resync period, on its resync thread): keep them
 // short and thread-safe, typically queue.add(key).
 // Thread-safety: addIndex/addHandler before start(); everything else from any thread.
@@ -80,10 +78,7 @@ class Informer {
 
   CachedObject get(const std::string& key) const;
   const ObjectStore& store() const { return store_; }
-  // Notes that the caller wrote the object (a write's response): get() answers with it until the cache
-  // has caught up. A response of another kind (a Status) is ignored.
-  void recordWrite(const Json& written);
-  // Notes that the caller wrote key at resourceVersion rv: get() says stale until the cache has it.
+  // Notes that the caller wrote key at resourceVersion rv (from the write's response).
   void recordWrite(const std::string& key, const std::string& rv);
   // The resourceVersion the cache is current to (the last list, event or bookmark).
   std::string resourceVersion() const;
@@ -105,7 +100,6 @@ class Informer {
   bool waitOrStop(Duration d);
   void apply(const k8s::WatchEvent& event);
   void advanceResourceVersion(const std::string& rv);
-  void recordWrite(const std::string& key, const std::string& rv, ObjectPtr object);
   void notifyAdd(const ObjectPtr& object);
   void notifyUpdate(const ObjectPtr& previous, const ObjectPtr& current);
   void notifyDelete(const ObjectPtr& object);
@@ -125,11 +119,7 @@ class Informer {
   mutable std::mutex mutex_;  // guards resourceVersion_, writes_, and the stop/sync waits
   std::condition_variable wake_;
   std::string resourceVersion_;
-  struct OwnWrite {
-    std::string resourceVersion;
-    ObjectPtr object;  // null when only the version was recorded
-  };
-  std::unordered_map<std::string, OwnWrite> writes_;  // key → our last write the cache has not seen yet
+  std::unordered_map<std::string, std::string> writes_;  // key → rv of our last write not yet seen
   std::thread loop_;
   std::thread resync_;
 };

@@ -168,33 +168,6 @@ TEST_F(InformerTest, GetSaysStaleUntilTheCacheHasSeenOurOwnWrite) {
   EXPECT_TRUE(informer->get("ml/a").upToDate);
 }
 
-TEST_F(InformerTest, GetAnswersWithOurOwnWriteUntilTheCacheHasIt) {
-  client_.put(kConfigMaps, configMap("a", ""));
-  auto informer = makeInformer();
-  ASSERT_TRUE(informer->listOnce().ok());
-
-  auto written = client_.patch(kConfigMaps, "ml", "a", k8s::PatchType::Merge, {{"data", {{"k", "v"}}}}, "");
-  ASSERT_TRUE(written.ok());
-  informer->recordWrite(*written);
-  auto cached = informer->get("ml/a");
-  EXPECT_TRUE(cached.upToDate);
-  ASSERT_NE(cached.object, nullptr);
-  EXPECT_EQ((*cached.object)["data"]["k"], "v") << "the written object, not the cache's older one";
-  EXPECT_EQ((*cached.object)["kind"], "ConfigMap");
-
-  // Once the watch has a newer version, that is what get() answers with.
-  Json later = *written;
-  later["data"]["k"] = "w";
-  later["metadata"]["resourceVersion"] = std::to_string(*parseResourceVersion((*written)["metadata"]["resourceVersion"].get<std::string>()) + 1);
-  client_.addWatchScript({{{WatchEvent::Type::Modified, later}}});
-  ASSERT_TRUE(informer->watchOnce().ok());
-  EXPECT_EQ((*informer->get("ml/a").object)["data"]["k"], "w");
-
-  // A Status answer (what some deletes return) is not an object of the cache's kind.
-  informer->recordWrite(Json{{"kind", "Status"}, {"metadata", {{"resourceVersion", "999999"}}}});
-  EXPECT_EQ((*informer->get("ml/a").object)["data"]["k"], "w");
-}
-
 TEST_F(InformerTest, GetOfACreatedObjectIsStaleUntilABookmarkPassesItsVersion) {
   auto informer = makeInformer();
   ASSERT_TRUE(informer->listOnce().ok());
