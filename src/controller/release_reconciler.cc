@@ -49,6 +49,11 @@ struct ReleaseReconciler::Pass {
 
 namespace {
 
+// A pass that found the cache behind our own write retries after this; with wakeFirst, the watch
+// normally wakes it long before, and the retry only covers a watch that is down.
+constexpr Duration kStaleCacheRetry{200};
+constexpr Duration kStaleCacheRetryWithWatch{2000};
+
 template <class... Fs>
 struct Overloaded : Fs... {
   using Fs::operator()...;
@@ -464,7 +469,13 @@ Result<runtime::ReconcileOutcome> ReleaseReconciler::reconcile(const std::string
     return runtime::ReconcileOutcome{};
   }
   // The cache has not caught up with our own last status write: acting now would act on our past.
-  if (!cached.upToDate) return runtime::ReconcileOutcome{Duration{200}};
+  // The release comes back first in the queue as soon as the watch delivers the write (a failed gate
+  // does not wait behind every progressing release); the retry is there in case the watch is down.
+  if (!cached.upToDate) {
+    if (!deps_.wakeFirst) return runtime::ReconcileOutcome{kStaleCacheRetry};
+    deps_.releases.callWhenCurrent(key, deps_.wakeFirst);
+    return runtime::ReconcileOutcome{kStaleCacheRetryWithWatch};
+  }
 
   Pass pass(deps_.logger.with({{"release", key}, {"reconcile_id", nextReconcileId()}}));
   pass.key = key;

@@ -39,7 +39,7 @@ ReleaseStack::ReleaseStack(k8s::Client& server, ReleaseInformers informers, cons
     });
   };
   measurements_ = std::make_unique<analysis::MeasurementPool>(
-      clock, analysis::MeasurementPoolOptions{measurementWorkers, 10'000, std::move(wake),
+      clock, analysis::MeasurementPoolOptions{measurementWorkers, 10'000, wake,
                                               [series = metrics.measurementsPending.withLabels()](size_t pending) {
                                                 series.set(static_cast<double>(pending));
                                               }});
@@ -68,7 +68,7 @@ ReleaseStack::ReleaseStack(k8s::Client& server, ReleaseInformers informers, cons
                                                         std::move(notifications));
   reconciler_ = std::make_unique<controller::ReleaseReconciler>(controller::ReconcilerDeps{
       client_, informers.releases, informers.approvals, informers.deployments, informers.services, *applier_, routers_, *analysis_,
-      std::move(registries), *events_, clock, logger, &metrics, notifier_.get()});
+      std::move(registries), *events_, clock, logger, &metrics, notifier_.get(), std::move(wake)});
 }
 
 ReleaseStack::~ReleaseStack() {

@@ -70,12 +70,28 @@ bool Informer::waitOrStop(Duration d) {
 CachedObject Informer::get(const std::string& key) const {
   CachedObject cached{store_.get(key), true};
   std::lock_guard lock(mutex_);
-  auto write = writes_.find(key);
-  if (write == writes_.end()) return cached;
-  bool seen = resourceVersionAtLeast(resourceVersion_, write->second) ||
-              (cached.object && resourceVersionAtLeast(resourceVersionOf(*cached.object), write->second));
-  cached.upToDate = seen;
+  cached.upToDate = upToDateLocked(key, cached.object);
   return cached;
+}
+
+bool Informer::upToDateLocked(const std::string& key, const ObjectPtr& cached) const {
+  auto write = writes_.find(key);
+  if (write == writes_.end()) return true;
+  return resourceVersionAtLeast(resourceVersion_, write->second) ||
+         (cached && resourceVersionAtLeast(resourceVersionOf(*cached), write->second));
+}
+
+void Informer::callWhenCurrent(const std::string& key, std::function<void(const std::string& key)> call) {
+  ObjectPtr cached = store_.get(key);
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_) return;
+    if (!upToDateLocked(key, cached)) {
+      callsWhenCurrent_[key] = std::move(call);
+      return;
+    }
+  }
+  call(key);
 }
 
 void Informer::recordWrite(const std::string& key, const std::string& rv) {
@@ -92,10 +108,22 @@ std::string Informer::resourceVersion() const {
 
 void Informer::advanceResourceVersion(const std::string& rv) {
   if (rv.empty()) return;
-  std::lock_guard lock(mutex_);
-  resourceVersion_ = rv;
-  // Writes the cache has now seen need no tracking; what stays is only writes still in flight.
-  std::erase_if(writes_, [&](const auto& entry) { return resourceVersionAtLeast(rv, entry.second); });
+  std::vector<std::pair<std::string, std::function<void(const std::string&)>>> due;
+  {
+    std::lock_guard lock(mutex_);
+    resourceVersion_ = rv;
+    // Writes the cache has now seen need no tracking; what stays is only writes still in flight.
+    std::erase_if(writes_, [&](const auto& entry) { return resourceVersionAtLeast(rv, entry.second); });
+    for (auto it = callsWhenCurrent_.begin(); it != callsWhenCurrent_.end();) {
+      if (writes_.count(it->first) || stopping_) {
+        ++it;
+        continue;
+      }
+      due.emplace_back(it->first, std::move(it->second));
+      it = callsWhenCurrent_.erase(it);
+    }
+  }
+  for (auto& [key, call] : due) call(key);
 }
 
 void Informer::notifyAdd(const ObjectPtr& object) {

@@ -55,6 +55,9 @@ struct ReconcilerDeps {
   runtime::Logger& logger;
   telemetry::OperatorMetrics* metrics = nullptr;
   notify::Notifier* notifier = nullptr;  // told of each phase change a pass writes; none = not notified
+  // Puts a release first in the work queue; a pass that finds the cache behind its own last write
+  // is woken by it once the watch delivers that write. None: the pass is retried after 200 ms.
+  std::function<void(const std::string& key)> wakeFirst;
 };
 
 // Index name the deployments informer must carry (runtime::labelIndex(api::kReleaseLabel)).

@@ -7,7 +7,8 @@
 //    cache so no add, update or delete is lost across the gap.
 //  - "Never older than our own last write": after the controller writes an object it calls
 //    recordWrite(key, rv); get(key) then says whether the cache has caught up with that write, so a
-//    reconcile can requeue rather than act on its own stale past (as Argo Rollouts does).
+//    reconcile can wait rather than act on its own stale past (as Argo Rollouts does), and
+//    callWhenCurrent(key, call) calls back as soon as the watch has delivered it.
 // Handlers run on the informer's thread (and, with a resync period, on its resync thread): keep them
 // short and thread-safe, typically queue.add(key).
 // Thread-safety: addIndex/addHandler before start(); everything else from any thread.
@@ -77,6 +78,10 @@ class Informer {
   bool waitForSync(Duration timeout);
 
   CachedObject get(const std::string& key) const;
+  // Calls call(key) once the cache has caught up with the last recorded write of key: at once
+  // (on this thread) when it already has, else on the informer's thread when the watch delivers it.
+  // One call per key is kept (a later one replaces it); none is made after stop().
+  void callWhenCurrent(const std::string& key, std::function<void(const std::string& key)> call);
   const ObjectStore& store() const { return store_; }
   // Notes that the caller wrote key at resourceVersion rv (from the write's response).
   void recordWrite(const std::string& key, const std::string& rv);
@@ -100,6 +105,7 @@ class Informer {
   bool waitOrStop(Duration d);
   void apply(const k8s::WatchEvent& event);
   void advanceResourceVersion(const std::string& rv);
+  bool upToDateLocked(const std::string& key, const ObjectPtr& cached) const;  // mutex_ held
   void notifyAdd(const ObjectPtr& object);
   void notifyUpdate(const ObjectPtr& previous, const ObjectPtr& current);
   void notifyDelete(const ObjectPtr& object);
@@ -116,7 +122,8 @@ class Informer {
   std::atomic<bool> stopping_{false};
   std::atomic<bool> abortWatch_{false};  // set by stop() or by an error event: ends the open watch
   int eventsSeen_ = 0;                   // in the current watch; the loop thread only
-  mutable std::mutex mutex_;  // guards resourceVersion_, writes_, and the stop/sync waits
+  std::unordered_map<std::string, std::function<void(const std::string&)>> callsWhenCurrent_;
+  mutable std::mutex mutex_;  // guards resourceVersion_, writes_, callsWhenCurrent_, and the stop/sync waits
   std::condition_variable wake_;
   std::string resourceVersion_;
   std::unordered_map<std::string, std::string> writes_;  // key → rv of our last write not yet seen

@@ -311,6 +311,27 @@ TEST_F(ReconcileTest, APassNeverWaitsOnAMeasurementAndTheWokenPassRollsBackRoute
   EXPECT_EQ(fetches, 1) << "the look was judged once, from the pool";
 }
 
+TEST_F(ReconcileTest, APassBehindItsOwnWriteActsOnNothingAndIsWokenFirstWhenTheWatchDeliversIt) {
+  rolloutOfVersion2(releaseObject("1"));
+  annotate("promote", "p1");
+  ASSERT_TRUE(reconcile().ok());  // writes the status: the informers have not seen it yet
+  const std::string key = std::string(kNs) + "/" + kName;
+  const int writes = server.writes;
+  woken.clear();
+
+  auto outcome = reconcileWithoutSync();  // the cache is behind our write
+  ASSERT_TRUE(outcome.ok());
+  EXPECT_EQ(server.writes, writes) << "acted on its own stale past";
+  ASSERT_TRUE(outcome->requeueAfter.has_value());
+  EXPECT_GE(*outcome->requeueAfter, std::chrono::seconds(1)) << "the retry only covers a watch that is down";
+  EXPECT_TRUE(woken.empty());
+
+  sync();  // the watch delivers the write
+  EXPECT_EQ(woken, (std::vector<std::string>{key}));
+  sync();
+  EXPECT_EQ(woken.size(), 1u) << "woken once per stale pass";
+}
+
 TEST_F(ReconcileTest, AnAbortCancelsTheLookItNoLongerNeeds) {
   measureInBackground();
   rolloutOfVersion2(gated("1"));

@@ -168,6 +168,31 @@ TEST_F(InformerTest, GetSaysStaleUntilTheCacheHasSeenOurOwnWrite) {
   EXPECT_TRUE(informer->get("ml/a").upToDate);
 }
 
+TEST_F(InformerTest, CallWhenCurrentCallsOnceTheWatchDeliversOurWriteOrAtOnceWhenItHas) {
+  client_.put(kConfigMaps, configMap("a", ""));
+  auto informer = makeInformer();
+  ASSERT_TRUE(informer->listOnce().ok());
+  std::vector<std::string> called;
+  auto call = [&called](const std::string& key) { called.push_back(key); };
+
+  informer->callWhenCurrent("ml/a", call);
+  EXPECT_EQ(called, (std::vector<std::string>{"ml/a"})) << "nothing in flight: called at once";
+
+  auto written = client_.patch(kConfigMaps, "ml", "a", k8s::PatchType::Merge, {{"data", {{"k", "v"}}}}, "");
+  ASSERT_TRUE(written.ok());
+  informer->recordWrite("ml/a", (*written)["metadata"]["resourceVersion"]);
+  called.clear();
+  informer->callWhenCurrent("ml/a", call);
+  EXPECT_TRUE(called.empty()) << "called before the cache has our write";
+
+  client_.addWatchScript({{{WatchEvent::Type::Modified, *written}}});
+  ASSERT_TRUE(informer->watchOnce().ok());
+  EXPECT_EQ(called, (std::vector<std::string>{"ml/a"}));
+  client_.addWatchScript({{{WatchEvent::Type::Modified, *written}}});
+  ASSERT_TRUE(informer->watchOnce().ok());
+  EXPECT_EQ(called.size(), 1u) << "called once";
+}
+
 TEST_F(InformerTest, GetOfACreatedObjectIsStaleUntilABookmarkPassesItsVersion) {
   auto informer = makeInformer();
   ASSERT_TRUE(informer->listOnce().ok());
