@@ -69,6 +69,7 @@ class Bench:
 
     def setup(self):
         log(f"namespace {self.ns}, operator user {self.user}, machine {machine()}")
+        self.wait_for_earlier_runs()
         if self.args.pause_simulator:
             self.pause_simulator()
         if not self.args.keep:  # the kept releases keep their Nodes and Service addresses
@@ -93,6 +94,22 @@ class Bench:
         dashboard = [f"--api-addr=127.0.0.1:{free_port()}", "--dashboard"] if self.args.dashboard else []
         self.operator = Operator(f"--kubeconfig={kubeconfig}", *dashboard, *self.args.operator_arg, namespace=self.ns)
         self.cleanups.append(self.operator.stop)
+
+    def wait_for_earlier_runs(self, limit_s=1800):
+        """An earlier run's namespace is deleted as it ends, and kube-controller-manager's garbage
+        collector then deletes its thousands of objects for minutes: a run started meanwhile would
+        measure the cluster's cleanup, so it waits for it first."""
+        deadline = time.monotonic() + limit_s
+        while True:
+            namespaces = self.kube.get(resource_path("namespaces"))["items"]
+            terminating = sorted(n["metadata"]["name"] for n in namespaces
+                                 if n["metadata"]["name"].startswith("bench-") and n.get("status", {}).get("phase") == "Terminating")
+            if not terminating:
+                return
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"earlier runs' namespaces still terminating after {limit_s}s: {terminating}")
+            log(f"waiting for earlier runs' namespaces to be deleted: {terminating}")
+            time.sleep(10)
 
     def pause_simulator(self):
         """SIGSTOP the cluster's traffic simulator until close(): it lists every release, Deployment and

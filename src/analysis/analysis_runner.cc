@@ -43,6 +43,14 @@ void setStageWindow(QueryContext& context, const api::GateStatus& status, TimePo
   context.stageStart = std::to_string(std::chrono::duration_cast<std::chrono::seconds>(started.time_since_epoch()).count());
 }
 
+// The name a look is asked for by. A gate's first look, when it is due as its stage starts, is "first"
+// whichever pass asks: the pass that starts a stage may leave its start unwritten while that look is
+// fetched (docs/architecture.md, "The first look"), and the pass it wakes starts the stage again at
+// its own now, yet must be given the look already taken.
+std::string lookName(const api::GateStatus& status) {
+  return status.measurements.empty() && status.nextMeasurementAt == status.startedAt ? "first" : status.nextMeasurementAt;
+}
+
 }  // namespace
 
 FetchWork AnalysisRunner::fetchWork(const api::ModelRelease& release, const Versions& versions, const api::Gate& gate,
@@ -114,12 +122,13 @@ StageResult AnalysisRunner::run(const api::ModelRelease& release, const std::str
     GateState state = gateState(*status, *gate, timing);
     std::optional<TimePoint> due;
     if (state == GateState::Running && measurementDue(*status, now)) {
-      const MeasurementKey key{releaseKey, stage, name, status->nextMeasurementAt, versions.canary, versions.baseline};
+      const MeasurementKey key{releaseKey, stage, name, lookName(*status), versions.canary, versions.baseline};
       if (auto values = source_->take(key, fetchWork(release, versions, *gate, judge->needsBaseline(), *status, now))) {
         state = recordMeasurement(*status, *gate, timing, judgeValues(*values, *judge, *status), values->startedAt);
         result.taken.push_back({name, status->measurements.back(), state, values->readyAt});
       } else {
         due = now + kPendingRecheck;  // the source wakes the release sooner, once the values are in
+        result.lookPending = true;
       }
     }
     TimePoint next;

@@ -62,6 +62,7 @@ void runOne(const analysis::AnalysisRunner& runner, const api::ModelRelease& rel
   out.verdicts[stage] = release::AnalysisVerdict{phaseOf(result.verdict.state), result.verdict.message};
   if (result.nextDue && (!out.nextDue || *result.nextDue < *out.nextDue)) out.nextDue = result.nextDue;
   out.taken.insert(out.taken.end(), result.taken.begin(), result.taken.end());
+  out.lookPending = out.lookPending || result.lookPending;
 }
 
 }  // namespace

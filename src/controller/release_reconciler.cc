@@ -32,6 +32,7 @@ struct ReleaseReconciler::Pass {
   std::vector<api::GateStatus> gates;
   std::optional<TimePoint> nextMeasurement;
   std::vector<analysis::TakenMeasurement> taken;
+  std::string stageAwaitingFirstLook;  // started this pass, its first look being fetched
   std::vector<api::ApprovalRecord> newApprovals;
   traffic::RouterPtr router;  // null for blue-green (its Services are the switch) and invalid specs
   bool replicaRatio = false;  // the planner's replica counts are the split: SetTraffic writes nothing
@@ -234,6 +235,7 @@ void ReleaseReconciler::planWithAnalysis(Pass& pass) {
       }
       pass.taken.insert(pass.taken.end(), result.taken.begin(), result.taken.end());
       if (!pass.failedMeasurementAt) pass.failedMeasurementAt = firstFailureAt(result.taken);
+      if (result.lookPending) pass.stageAwaitingFirstLook = start->stage;
       started = true;
     }
     if (!started) return;
@@ -466,6 +468,7 @@ Result<runtime::ReconcileOutcome> ReleaseReconciler::reconcile(const std::string
     auto [ns, name] = runtime::splitKey(key);
     if (deps_.metrics) deps_.metrics->forgetRelease(ns, name);
     deps_.analysis.cancel(key, "");
+    firstLookHolds_.forget(key);
     return runtime::ReconcileOutcome{};
   }
   // The cache has not caught up with our own last status write: acting now would act on our past.
@@ -486,6 +489,10 @@ Result<runtime::ReconcileOutcome> ReleaseReconciler::reconcile(const std::string
   observe(pass);
   pass.log = pass.log.with({{"phase", api::phaseName(pass.release.status.phase)}});
   planWithAnalysis(pass);
+  if (pass.newApprovals.empty() && firstLookHolds_.hold(key, pass.stageAwaitingFirstLook, pass.plan)) {
+    pass.log.debug("holding the stage's start for its first look");
+    return runtime::ReconcileOutcome{FirstLookHolds::kRecheck};
+  }
   auto acted = act(pass);
   if (!acted.ok()) return acted.error();
 

@@ -55,6 +55,7 @@ struct StageResult {
   StageVerdict verdict;
   std::optional<TimePoint> nextDue;  // earliest next measurement of a running gate
   std::vector<TakenMeasurement> taken;
+  bool lookPending = false;  // a look was handed to the measurement source and is not in hand yet
 };
 
 // Resolves a gate's credentials (Secret data, see gate_credentials.h) for the query context; an error

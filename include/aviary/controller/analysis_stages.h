@@ -19,6 +19,7 @@ struct StagesResult {
   std::map<std::string, release::AnalysisVerdict> verdicts;  // by stage
   std::optional<TimePoint> nextDue;
   std::vector<analysis::TakenMeasurement> taken;
+  bool lookPending = false;  // some stage's look is being fetched
 };
 
 // Runs every running stage in gates (those measuring the canary, or the stable version just switched

@@ -18,6 +18,7 @@
 #include "aviary/api/model_release.h"
 #include "aviary/common/clock.h"
 #include "aviary/common/result.h"
+#include "aviary/controller/first_look_holds.h"
 #include "aviary/k8s/client.h"
 #include "aviary/notify/notifier.h"
 #include "aviary/registry/model_registry.h"
@@ -90,6 +91,7 @@ class ReleaseReconciler final : public runtime::Reconciler {
   std::map<std::string, std::string> modelUris_;  // "<registry>/<model>/<version>" → source (immutable)
   std::string reconcileIdPrefix_;
   std::atomic<uint64_t> reconciles_{0};
+  FirstLookHolds firstLookHolds_;
 };
 
 }  // namespace aviary::controller

@@ -51,6 +51,16 @@ class ReconcileTest : public ReconcilerTest {
     settle();
   }
 
+  // Version 2 of gated() rolled out to its analysis step, its gate measuring value in the background.
+  void toTheAnalysisStepMeasuring(double value) {
+    measureInBackground();
+    ON_CALL(*metrics, fetch).WillByDefault([value](auto&&...) { return Result<analysis::MetricValue>(analysis::Scalar{value}); });
+    server.seed(resources::kModelReleases, gated("1"));
+    settle();
+    setVersion("2");
+    settle();
+  }
+
   std::vector<std::string> announced;  // phases handed to the notifier, in order
   std::vector<std::string> log;        // route writes and Deployment deletions, in order
 };
@@ -330,6 +340,42 @@ TEST_F(ReconcileTest, APassBehindItsOwnWriteActsOnNothingAndIsWokenFirstWhenTheW
   EXPECT_EQ(woken, (std::vector<std::string>{key}));
   sync();
   EXPECT_EQ(woken.size(), 1u) << "woken once per stale pass";
+}
+
+// "The first look": the pass that starts the analysis writes nothing while its first look is fetched;
+// the pass the look wakes writes the stage's start and its outcome at once.
+TEST_F(ReconcileTest, AStageStartWaitingForItsFirstLookIsWrittenWithTheLooksOutcome) {
+  toTheAnalysisStepMeasuring(0.01);
+  ASSERT_EQ(routeWeight, 30);
+  ASSERT_EQ(measurements.pending(), 1u);
+  EXPECT_FALSE(status().contains("gates")) << "the stage's start was written before its first look: " << status().dump();
+
+  const int writes = server.writes;
+  EXPECT_EQ(measurements.runQueued(), 1u);
+  ASSERT_TRUE(reconcile().ok());  // the woken pass
+  EXPECT_EQ(server.writes, writes + 2) << "the route to 100% and one status write";
+  const Json gate = status()["gates"][0];
+  EXPECT_EQ(gate["measurements"].size(), 1u);
+  EXPECT_EQ(gate.value("verdict", ""), "Pass");
+  settle();
+  EXPECT_EQ(phase(), "Promoted");
+}
+
+TEST_F(ReconcileTest, ASlowFirstLookHoldsTheStageStartOnceThenTheStartIsWrittenAndTheLookStillCounts) {
+  toTheAnalysisStepMeasuring(0.5);
+  ASSERT_FALSE(status().contains("gates"));
+
+  clock.advance(std::chrono::seconds(1));  // the held pass's recheck, the look still in flight
+  ASSERT_TRUE(reconcile().ok());
+  ASSERT_TRUE(status().contains("gates")) << "a stage is held once";
+  EXPECT_EQ(status()["gates"][0]["measurements"].size(), 0u);
+  EXPECT_EQ(phase(), "Progressing");
+  EXPECT_EQ(measurements.pending(), 1u) << "the first look is not asked for twice";
+
+  EXPECT_EQ(measurements.runQueued(), 1u);
+  settle();
+  EXPECT_EQ(phase(), "RolledBack") << "the look handed out before the start was written is the one judged";
+  EXPECT_EQ(routeWeight, 0);
 }
 
 TEST_F(ReconcileTest, AnAbortCancelsTheLookItNoLongerNeeds) {
