@@ -6,12 +6,13 @@ namespace aviary::controller {
 
 bool FirstLookHolds::hold(const std::string& release, const std::string& startedStage, const release::Plan& plan) {
   if (startedStage.empty()) return false;
-  // The stage's start has been planned (and handed its looks) already; what is left must be nothing
-  // but that start.
-  const bool onlyStarts = std::all_of(plan.actions.begin(), plan.actions.end(), [](const release::Action& a) {
-    return std::holds_alternative<release::StartAnalysis>(a);
+  // What is left must be nothing but that start and its Events: those the pass the look wakes plans
+  // again from the same status (a phase Event for where the rollout then is). Writes, a handled
+  // request or a stopped stage mean the status has news of its own.
+  const bool onlyTheStart = std::all_of(plan.actions.begin(), plan.actions.end(), [](const release::Action& a) {
+    return std::holds_alternative<release::StartAnalysis>(a) || std::holds_alternative<release::RecordEvent>(a);
   });
-  if (!onlyStarts) return false;
+  if (!onlyTheStart) return false;
   std::lock_guard lock(mutex_);
   auto& held = heldStage_[release];
   if (held == startedStage) return false;

@@ -22,7 +22,8 @@ class FirstLookHolds {
   static constexpr Duration kRecheck = std::chrono::seconds(1);
 
   // True when this pass may hold: it started startedStage, whose first look is being fetched ("" when
-  // it started none), its plan has nothing else to do, and this stage of this release was not held before.
+  // it started none), its plan has nothing else to do but record Events, and this stage of this
+  // release was not held before.
   bool hold(const std::string& release, const std::string& startedStage, const release::Plan& plan);
   // The release is gone: its entry goes too.
   void forget(const std::string& release);

@@ -345,9 +345,19 @@ TEST_F(ReconcileTest, APassBehindItsOwnWriteActsOnNothingAndIsWokenFirstWhenTheW
 // "The first look": the pass that starts the analysis writes nothing while its first look is fetched;
 // the pass the look wakes writes the stage's start and its outcome at once.
 TEST_F(ReconcileTest, AStageStartWaitingForItsFirstLookIsWrittenWithTheLooksOutcome) {
-  toTheAnalysisStepMeasuring(0.01);
-  ASSERT_EQ(routeWeight, 30);
+  measureInBackground();
+  ON_CALL(*metrics, fetch).WillByDefault([](auto&&...) { return Result<analysis::MetricValue>(analysis::Scalar{0.01}); });
+  server.seed(resources::kModelReleases,
+              withSteps(gated("1"), R"([{"setWeight": 30}, {"pause": {"duration": "1s"}},
+                                        {"analysis": {"gates": ["error-rate"]}}, {"setWeight": 100}])"));
+  settle();
+  setVersion("2");
+  settle();
+  ASSERT_EQ(phase(), "Paused");
+  clock.advance(std::chrono::seconds(2));
+  settle();  // the pause is over: the pass that starts the analysis holds, its phase Event too
   ASSERT_EQ(measurements.pending(), 1u);
+  EXPECT_EQ(phase(), "Paused");
   EXPECT_FALSE(status().contains("gates")) << "the stage's start was written before its first look: " << status().dump();
 
   const int writes = server.writes;
@@ -359,6 +369,7 @@ TEST_F(ReconcileTest, AStageStartWaitingForItsFirstLookIsWrittenWithTheLooksOutc
   EXPECT_EQ(gate.value("verdict", ""), "Pass");
   settle();
   EXPECT_EQ(phase(), "Promoted");
+  EXPECT_EQ(announced, (std::vector<std::string>{"Promoted", "Progressing", "Paused", "Progressing", "Promoted"}));
 }
 
 TEST_F(ReconcileTest, ASlowFirstLookHoldsTheStageStartOnceThenTheStartIsWrittenAndTheLookStillCounts) {
