@@ -30,6 +30,9 @@ namespace {
 
 using runtime::ObjectPtr;
 constexpr const char* kReleaseLabel = "aviary.dev/release";
+// One worker beside --workers takes only releases put first in the queue (a gate's look came in, or the
+// cache caught up with our write): a failed gate is acted on without waiting for a busy worker.
+constexpr int kFirstWorkers = 1;
 
 // Unique per replica: the pod (host) name, plus the pid so two processes on one host differ.
 std::string replicaIdentity() {
@@ -247,7 +250,7 @@ class Manager::Impl {
                                             analysis::ProviderOptions{flags_.commandGates, &egress_},
                                             flags_.measurementWorkers, [this](const std::string& key) { queue_.addFirst(key); });
     controller_ = std::make_unique<runtime::Controller>(queue_, stack_->reconciler(), logger_,
-                                                         runtime::ControllerOptions{"modelrelease", flags_.workers});
+                                                         runtime::ControllerOptions{"modelrelease", flags_.workers, kFirstWorkers});
     controller_->start();
   }
 

@@ -16,7 +16,14 @@ void Controller::start() {
       }
     });
   }
-  logger_.info("controller started", {{"controller", options_.name}, {"workers", options_.workers}});
+  for (int i = 0; i < options_.firstWorkers; ++i) {
+    workers_.emplace_back([this] {
+      while (processNextFirstItem()) {
+      }
+    });
+  }
+  logger_.info("controller started",
+               {{"controller", options_.name}, {"workers", options_.workers}, {"firstWorkers", options_.firstWorkers}});
 }
 
 void Controller::shutDown() {
@@ -27,8 +34,11 @@ void Controller::shutDown() {
   workers_.clear();
 }
 
-bool Controller::processNextItem() {
-  auto key = queue_.get();
+bool Controller::processNextItem() { return process(queue_.get()); }
+
+bool Controller::processNextFirstItem() { return process(queue_.getFirst()); }
+
+bool Controller::process(const std::optional<std::string>& key) {
   if (!key) return false;
   Result<ReconcileOutcome> outcome = makeError(ErrorCode::Internal, "not reconciled");
   try {

@@ -61,7 +61,7 @@ void WorkQueue::addLocked(const std::string& key) {
 }
 
 void WorkQueue::depthChangedLocked() const {
-  if (options_.onDepth) options_.onDepth(queue_.size());
+  if (options_.onDepth) options_.onDepth(first_.size() + queue_.size());
 }
 
 void WorkQueue::add(const std::string& key) {
@@ -77,10 +77,18 @@ void WorkQueue::addFirst(const std::string& key) {
     urgent_.insert(key);
     return;
   }
-  if (!dirty_.insert(key).second) std::erase(queue_, key);
-  queue_.push_front(key);
+  if (!dirty_.insert(key).second) {
+    if (std::find(first_.begin(), first_.end(), key) != first_.end()) return;
+    std::erase(queue_, key);
+  }
+  queueFirstLocked(key);
+}
+
+void WorkQueue::queueFirstLocked(const std::string& key) {
+  first_.push_back(key);
   depthChangedLocked();
   readyCv_.notify_one();
+  firstCv_.notify_one();
 }
 
 void WorkQueue::addAfter(const std::string& key, Duration delay) {
@@ -115,16 +123,27 @@ int WorkQueue::numRequeues(const std::string& key) const {
   return backoff_.failures(key);
 }
 
-std::optional<std::string> WorkQueue::get() {
-  std::unique_lock lock(mutex_);
-  readyCv_.wait(lock, [this] { return !queue_.empty() || shuttingDown_; });
-  if (queue_.empty()) return std::nullopt;
-  std::string key = std::move(queue_.front());
-  queue_.pop_front();
+std::string WorkQueue::handOutLocked(std::deque<std::string>& from) {
+  std::string key = std::move(from.front());
+  from.pop_front();
   depthChangedLocked();
   processing_.insert(key);
   dirty_.erase(key);
   return key;
+}
+
+std::optional<std::string> WorkQueue::get() {
+  std::unique_lock lock(mutex_);
+  readyCv_.wait(lock, [this] { return !first_.empty() || !queue_.empty() || shuttingDown_; });
+  if (shuttingDown_) return std::nullopt;
+  return handOutLocked(first_.empty() ? queue_ : first_);
+}
+
+std::optional<std::string> WorkQueue::getFirst() {
+  std::unique_lock lock(mutex_);
+  firstCv_.wait(lock, [this] { return !first_.empty() || shuttingDown_; });
+  if (shuttingDown_) return std::nullopt;
+  return handOutLocked(first_);
 }
 
 void WorkQueue::done(const std::string& key) {
@@ -133,19 +152,19 @@ void WorkQueue::done(const std::string& key) {
   const bool urgent = urgent_.erase(key) > 0;
   if (dirty_.count(key) && !shuttingDown_) {
     if (urgent) {
-      queue_.push_front(key);
+      queueFirstLocked(key);
     } else {
       queue_.push_back(key);
+      depthChangedLocked();
+      readyCv_.notify_one();
     }
-    depthChangedLocked();
-    readyCv_.notify_one();
   }
   if (processing_.empty()) drainCv_.notify_all();
 }
 
 size_t WorkQueue::len() const {
   std::lock_guard lock(mutex_);
-  return queue_.size();
+  return first_.size() + queue_.size();
 }
 
 size_t WorkQueue::delayedLen() const {
@@ -162,10 +181,12 @@ void WorkQueue::shutDown() {
   {
     std::lock_guard lock(mutex_);
     shuttingDown_ = true;
+    first_.clear();
     queue_.clear();
     depthChangedLocked();
   }
   readyCv_.notify_all();
+  firstCv_.notify_all();
   timerCv_.notify_all();
 }
 

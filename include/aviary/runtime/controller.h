@@ -1,5 +1,6 @@
 #pragma once
-// The controller loop: N workers take keys from the work queue and reconcile them.
+// The controller loop: N workers take keys from the work queue and reconcile them (and firstWorkers
+// more take only the keys added first).
 //  - An error is retried with the key's exponential backoff (5 ms … 10 s).
 //  - Success resets the backoff; an outcome with requeueAfter looks at the key again after that delay
 //    (how pauses and analysis intervals wait: a timer entry, never a sleeping thread).
@@ -36,6 +37,9 @@ class Reconciler {
 struct ControllerOptions {
   std::string name = "modelrelease";  // in log lines
   int workers = 2;
+  // More workers that take only keys added first (WorkQueue::addFirst): a release woken by a gate's
+  // look (which may roll it back) never waits for a worker busy with another release's writes.
+  int firstWorkers = 0;
 };
 
 class Controller {
@@ -53,6 +57,8 @@ class Controller {
   // One get → reconcile → done round on the calling thread; false when the queue has shut down.
   // What each worker loops on; tests call it directly.
   bool processNextItem();
+  // The same with getFirst(): what the workers kept for keys added first loop on.
+  bool processNextFirstItem();
 
   uint64_t reconciles() const { return reconciles_.load(); }
   uint64_t failures() const { return failures_.load(); }
@@ -61,6 +67,8 @@ class Controller {
   WorkQueue& queue_;
   Reconciler& reconciler_;
   Logger& logger_;
+  bool process(const std::optional<std::string>& key);
+
   ControllerOptions options_;
   std::vector<std::thread> workers_;
   std::atomic<uint64_t> reconciles_{0};

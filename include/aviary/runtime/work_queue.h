@@ -5,6 +5,8 @@
 //  - A key is never handed to two workers at once: added again while a worker holds it, it waits and
 //    is handed out again after done(key).
 //  - addRateLimited(key) retries after a per-key exponential backoff; forget(key) resets it.
+//  - addFirst(key) queues the key in a lane of its own, handed out before the rest by get() and
+//    alone by getFirst() (the worker kept for it: fresh evidence never waits for a busy worker).
 //  - addAfter(key, delay) holds the key on one timer heap served by one timer thread (a pause of
 //    10,000 releases is 10,000 heap entries, not 10,000 threads). The delay is measured on the
 //    injected Clock.
@@ -88,8 +90,10 @@ class WorkQueue {
   int numRequeues(const std::string& key) const;
 
   // Blocks until a key is ready or the queue shuts down (nullopt: the worker should exit). The caller
-  // owns the key until done(key).
+  // owns the key until done(key). Keys added first come first.
   std::optional<std::string> get();
+  // get(), of keys added first only.
+  std::optional<std::string> getFirst();
   void done(const std::string& key);
 
   // Keys waiting to be handed out (not counting delayed or in-flight ones): the depth metric.
@@ -108,6 +112,8 @@ class WorkQueue {
 
  private:
   void addLocked(const std::string& key);
+  void queueFirstLocked(const std::string& key);
+  std::string handOutLocked(std::deque<std::string>& from);
   void depthChangedLocked() const;
   void timerLoop();
 
@@ -115,9 +121,11 @@ class WorkQueue {
   WorkQueueOptions options_;
   mutable std::mutex mutex_;
   std::condition_variable readyCv_;   // get() waiters
+  std::condition_variable firstCv_;   // getFirst() waiters
   std::condition_variable drainCv_;   // shutDownWithDrain waiting on done()
   std::condition_variable timerCv_;   // the timer thread: a sooner key arrived, or shutdown
-  std::deque<std::string> queue_;
+  std::deque<std::string> first_;  // added first, not yet handed out
+  std::deque<std::string> queue_;  // the rest
   std::unordered_set<std::string> dirty_;       // queued, or re-added while processing
   std::unordered_set<std::string> processing_;  // handed out, not yet done
   std::unordered_set<std::string> urgent_;      // re-added first while processing

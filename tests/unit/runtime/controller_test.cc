@@ -1,5 +1,6 @@
 #include "aviary/runtime/controller.h"
 
+#include <future>
 #include <map>
 #include <sstream>
 #include <stdexcept>
@@ -102,6 +103,31 @@ TEST_F(ControllerTest, WorkersExitWhenTheQueueShutsDown) {
   queue_.add("ml/a");
   controller.shutDown();  // joins the three workers: returns only if each saw the shutdown
   EXPECT_FALSE(controller.processNextItem());
+}
+
+// A worker kept for keys added first reconciles a woken key while the other worker is busy.
+TEST_F(ControllerTest, AKeyAddedFirstDoesNotWaitForABusyWorker) {
+  class Blocking : public Reconciler {
+   public:
+    std::promise<void> release;
+    std::shared_future<void> released{release.get_future().share()};
+    std::promise<std::string> woken;
+    Result<ReconcileOutcome> reconcile(const std::string& key) override {
+      if (key == "ml/slow") released.wait();
+      if (key == "ml/woken") woken.set_value(key);
+      return ReconcileOutcome{};
+    }
+  } blocking;
+  Controller controller(queue_, blocking, logger_, {"test", 1, 1});
+  controller.start();
+  queue_.add("ml/slow");
+  std::this_thread::sleep_for(milliseconds(20));  // the one worker is in ml/slow
+  queue_.add("ml/waiting");
+  queue_.addFirst("ml/woken");
+  auto woken = blocking.woken.get_future();
+  EXPECT_EQ(woken.wait_for(seconds(10)), std::future_status::ready) << "waited for the busy worker";
+  blocking.release.set_value();
+  controller.shutDown();
 }
 
 }  // namespace

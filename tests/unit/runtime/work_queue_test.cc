@@ -169,15 +169,39 @@ TEST(WorkQueue, AddFirstJumpsTheQueueOnceAndAfterTheWorkerIsDone) {
   for (const char* key : {"ns/a", "ns/b", "ns/c"}) queue.add(key);
   queue.addFirst("ns/c");  // already waiting: moved ahead, not queued twice
   queue.addFirst("ns/d");
+  queue.addFirst("ns/c");
   EXPECT_EQ(queue.len(), 4u);
+  EXPECT_EQ(queue.get(), "ns/c");  // keys added first come in the order they were added
   EXPECT_EQ(queue.get(), "ns/d");
-  EXPECT_EQ(queue.get(), "ns/c");
   queue.addFirst("ns/c");  // in a worker's hands: first once done
   queue.done("ns/c");
   EXPECT_EQ(queue.get(), "ns/c");
   EXPECT_EQ(queue.get(), "ns/a");
   EXPECT_EQ(queue.get(), "ns/b");
   EXPECT_EQ(queue.len(), 0u);
+}
+
+TEST(WorkQueue, GetFirstHandsOutOnlyKeysAddedFirstAndNeitherWaiterLosesAWakeUp) {
+  ManualClock clock;
+  WorkQueue queue(clock, manualTimer());
+  auto first = std::async(std::launch::async, [&] { return queue.getFirst(); });
+  auto any = std::async(std::launch::async, [&] { return queue.get(); });
+  std::this_thread::sleep_for(milliseconds(20));  // both wait
+  queue.add("ns/plain");
+  ASSERT_EQ(any.wait_for(seconds(10)), std::future_status::ready) << "the plain key's wake-up went to getFirst";
+  EXPECT_EQ(any.get(), "ns/plain");
+  EXPECT_EQ(first.wait_for(milliseconds(50)), std::future_status::timeout) << "getFirst took a plain key";
+
+  queue.addFirst("ns/woken");
+  ASSERT_EQ(first.wait_for(seconds(10)), std::future_status::ready);
+  EXPECT_EQ(first.get(), "ns/woken");
+
+  queue.add("ns/b");
+  auto next = std::async(std::launch::async, [&] { return queue.getFirst(); });
+  EXPECT_EQ(next.wait_for(milliseconds(50)), std::future_status::timeout);
+  queue.shutDown();
+  ASSERT_EQ(next.wait_for(seconds(10)), std::future_status::ready);
+  EXPECT_FALSE(next.get().has_value());
 }
 
 TEST(WorkQueue, DelaysRunOnTheMonotonicClockNotTheWallClock) {
