@@ -11,10 +11,15 @@ Result<k8s::Json> CacheReadingClient::get(const k8s::ResourceType& type, const s
   runtime::Informer* cache = cacheFor(type);
   if (!cache) return server_.get(type, ns, name);
   const std::string key = type.namespaced ? ns + "/" + name : name;
-  auto cached = cache->get(key);
-  // Our own last write is not in the cache yet: the server has the truth (rare; costs one read).
-  if (!cached.upToDate) return server_.get(type, ns, name);
   const std::string outsideKey = type.key() + "/" + ns + "/" + name;
+  auto cached = cache->get(key);
+  // Our own last write is not in the cache yet: what the server answered it with is the object now.
+  // Without that answer at hand (written before this client), the server has the truth (one read).
+  if (!cached.upToDate) {
+    if (auto own = ownWrite(outsideKey)) return *own;
+    return server_.get(type, ns, name);
+  }
+  forgetOwnWrite(outsideKey);
   if (outsideCache(outsideKey, cached.object != nullptr)) {
     auto live = server_.get(type, ns, name);
     if (!live && live.error().code == ErrorCode::NotFound) outsideCache(outsideKey, true);
@@ -35,12 +40,34 @@ bool CacheReadingClient::outsideCache(const std::string& key, bool forget) {
   return outside_.count(key) > 0;
 }
 
-Result<k8s::Json> CacheReadingClient::remember(const k8s::ResourceType& type, Result<k8s::Json> written) {
-  if (written.ok()) {
-    if (runtime::Informer* cache = cacheFor(type)) {
-      const auto& meta = written->value("metadata", k8s::Json::object());
-      cache->recordWrite(runtime::objectKey(*written), meta.value("resourceVersion", std::string()));
-    }
+std::optional<k8s::Json> CacheReadingClient::ownWrite(const std::string& key) {
+  std::lock_guard lock(ownMutex_);
+  auto it = ownWrites_.find(key);
+  if (it == ownWrites_.end()) return std::nullopt;
+  return it->second.object;
+}
+
+void CacheReadingClient::forgetOwnWrite(const std::string& key) {
+  std::lock_guard lock(ownMutex_);
+  if (!ownWrites_.empty()) ownWrites_.erase(key);
+}
+
+Result<k8s::Json> CacheReadingClient::remember(const k8s::ResourceType& type, Result<k8s::Json> written,
+                                               bool keepAnswer) {
+  if (!written.ok()) return written;
+  runtime::Informer* cache = cacheFor(type);
+  if (!cache) return written;
+  const auto& meta = written->value("metadata", k8s::Json::object());
+  const std::string cacheKey = runtime::objectKey(*written);
+  cache->recordWrite(cacheKey, meta.value("resourceVersion", std::string()));
+  if (!keepAnswer) return written;
+  const std::string key = type.key() + "/" + meta.value("namespace", std::string()) + "/" + meta.value("name", std::string());
+  std::lock_guard lock(ownMutex_);
+  ownWrites_[key] = OwnWrite{cache, cacheKey, *written};
+  // Answers kept for objects not read again since (a deleted release's) go once the cache has them.
+  constexpr size_t kManyKept = 1024;
+  if (ownWrites_.size() > kManyKept) {
+    std::erase_if(ownWrites_, [](const auto& entry) { return entry.second.cache->get(entry.second.cacheKey).upToDate; });
   }
   return written;
 }
@@ -54,21 +81,22 @@ Result<k8s::Json> CacheReadingClient::create(const k8s::ResourceType& type, cons
     std::lock_guard lock(outsideMutex_);
     outside_.insert(type.key() + "/" + ns + "/" + name);
   }
-  return remember(type, std::move(created));
+  return remember(type, std::move(created), true);
 }
 
 Result<k8s::Json> CacheReadingClient::update(const k8s::ResourceType& type, const std::string& ns, const k8s::Json& object) {
-  return remember(type, server_.update(type, ns, object));
+  return remember(type, server_.update(type, ns, object), true);
 }
 
 Result<k8s::Json> CacheReadingClient::patch(const k8s::ResourceType& type, const std::string& ns, const std::string& name,
                                             k8s::PatchType patchType, const k8s::Json& patch, const std::string& subresource) {
-  return remember(type, server_.patch(type, ns, name, patchType, patch, subresource));
+  // A status write (the release's own) is read from its informer, never through this client.
+  return remember(type, server_.patch(type, ns, name, patchType, patch, subresource), subresource.empty());
 }
 
 Result<k8s::Json> CacheReadingClient::updateStatus(const k8s::ResourceType& type, const std::string& ns,
                                                    const k8s::Json& object) {
-  return remember(type, server_.updateStatus(type, ns, object));
+  return remember(type, server_.updateStatus(type, ns, object), false);
 }
 
 }  // namespace aviary::controller

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <random>
+#include <set>
 
 #include "aviary/api/decode.h"
 #include "aviary/api/router_kinds.h"
@@ -33,6 +34,9 @@ struct ReleaseReconciler::Pass {
   std::optional<TimePoint> nextMeasurement;
   std::vector<analysis::TakenMeasurement> taken;
   std::string stageAwaitingFirstLook;  // started this pass, its first look being fetched
+  bool routeWritten = false;  // the router wrote the route this pass
+  bool eventsLater = false;   // the plan's Events are recorded after the route's read-back
+  std::set<std::string> acted;  // release::describe of the actions done, so a re-plan does none twice
   std::vector<api::ApprovalRecord> newApprovals;
   traffic::RouterPtr router;  // null for blue-green (its Services are the switch) and invalid specs
   bool replicaRatio = false;  // the planner's replica counts are the split: SetTraffic writes nothing
@@ -178,16 +182,7 @@ void ReleaseReconciler::observe(Pass& pass) {
     } else {
       pass.router = std::move(*router);
       // A mesh route must exist before the first release; the replica ratio has nothing to read until then.
-      if (!release.status.stableVersion.empty() || !pass.replicaRatio) {
-        auto state = pass.router->getRoutes(traffic::routeTarget(release));
-        if (state.ok()) {
-          observed.router.canaryWeight = state->canaryWeight;
-          observed.router.mirrorPercent = state->mirrorPercent;
-          observed.router.headerMatches = state->headerMatches;
-        } else {
-          observed.router = {false, state.error().message, std::nullopt, std::nullopt, std::nullopt};
-        }
-      }
+      if (!release.status.stableVersion.empty() || !pass.replicaRatio) observeRoutes(pass);
     }
   }
 
@@ -217,6 +212,16 @@ void ReleaseReconciler::observe(Pass& pass) {
   pass.nextMeasurement = stages.nextDue;
   pass.taken = std::move(stages.taken);
   pass.failedMeasurementAt = firstFailureAt(pass.taken);
+}
+
+void ReleaseReconciler::observeRoutes(Pass& pass) {
+  auto& observed = pass.observed;
+  auto state = pass.router->getRoutes(traffic::routeTarget(pass.release));
+  if (!state.ok()) {
+    observed.router = {false, state.error().message, std::nullopt, std::nullopt, std::nullopt};
+    return;
+  }
+  observed.router = {true, "", state->canaryWeight, state->mirrorPercent, state->headerMatches};
 }
 
 // Plans; when the plan starts an analysis stage, runs its first measurement at once and plans again
@@ -266,7 +271,9 @@ Status ReleaseReconciler::actOne(Pass& pass, const release::Action& action) {
             if (!pass.router || pass.replicaRatio) return okStatus();
             api::ModelRelease target = pass.release;
             target.status = pass.plan.status;
-            return counted(pass.router->setRoutes(traffic::routeTarget(target), {a.stableVersion, a.canaryVersion, a.canaryWeight, a.mirrorPercent, a.headerRoutes}));
+            auto written = pass.router->setRoutes(traffic::routeTarget(target), {a.stableVersion, a.canaryVersion, a.canaryWeight, a.mirrorPercent, a.headerRoutes});
+            if (written.ok() && written->count() > 0) pass.routeWritten = true;
+            return counted(written);
           },
           [&](const release::StartAnalysis&) { return okStatus(); },  // started while planning (planWithAnalysis)
           [&](const release::StopAnalysis& a) {
@@ -275,7 +282,7 @@ Status ReleaseReconciler::actOne(Pass& pass, const release::Action& action) {
             return okStatus();
           },
           [&](const release::RecordEvent& a) {
-            deps_.events.record(runtime::referenceTo(pass.object), eventType(a.type), a.reason, "Reconcile", a.message);
+            if (!pass.eventsLater) recordEvent(pass, a);
             return okStatus();
           },
           [&](const release::MarkRequestHandled&) { return okStatus(); },  // after the status write: clearRequests
@@ -285,6 +292,9 @@ Status ReleaseReconciler::actOne(Pass& pass, const release::Action& action) {
 
 Status ReleaseReconciler::act(Pass& pass) {
   for (const auto& action : pass.plan.actions) {
+    // Planned again after the read-back: what this pass did already is not done twice (a Deployment
+    // it deleted is still in the cache, and deleting it again would cost a request).
+    if (!pass.acted.insert(release::describe(action)).second) continue;
     auto done = actOne(pass, action);
     if (!done.ok()) {
       pass.log.warn("action failed", {{"action", release::describe(action)}, {"error", done.error().describe()}});
@@ -296,6 +306,31 @@ Status ReleaseReconciler::act(Pass& pass) {
     if (movesTraffic(action, pass.router.get(), pass.replicaRatio)) pass.trafficMovedAt = deps_.clock.now();
   }
   return okStatus();
+}
+
+void ReleaseReconciler::recordEvent(Pass& pass, const release::RecordEvent& event) {
+  deps_.events.record(runtime::referenceTo(pass.object), eventType(event.type), event.reason, "Reconcile", event.message);
+}
+
+// A route write is read back at once (the client answers with the object the server returned for it)
+// and the pass plans again from the same status: a pause, analysis or approval after a weight starts in
+// this pass, not in one more pass once the watch has delivered the route. The Events are those of the
+// plan the pass ends with.
+Status ReleaseReconciler::actAndReadBack(Pass& pass) {
+  pass.eventsLater = pass.router && !pass.replicaRatio &&
+                     std::any_of(pass.plan.actions.begin(), pass.plan.actions.end(),
+                                 [](const release::Action& a) { return std::holds_alternative<release::SetTraffic>(a); });
+  auto acted = act(pass);
+  if (acted.ok() && pass.routeWritten) {
+    observeRoutes(pass);
+    planWithAnalysis(pass);
+    acted = act(pass);
+  }
+  if (!acted.ok() || !pass.eventsLater) return acted;
+  for (const auto& action : pass.plan.actions) {
+    if (const auto* event = std::get_if<release::RecordEvent>(&action)) recordEvent(pass, *event);
+  }
+  return acted;
 }
 
 // Retrying cannot fix it: the release says why on its Degraded condition (written once; the retries
@@ -493,7 +528,7 @@ Result<runtime::ReconcileOutcome> ReleaseReconciler::reconcile(const std::string
     pass.log.debug("holding the stage's start for its first look");
     return runtime::ReconcileOutcome{FirstLookHolds::kRecheck};
   }
-  auto acted = act(pass);
+  auto acted = actAndReadBack(pass);
   if (!acted.ok()) return acted.error();
 
   pass.status = pass.plan.status;

@@ -72,8 +72,11 @@ class ReleaseReconciler final : public runtime::Reconciler {
  private:
   struct Pass;
   void observe(Pass& pass);
+  void observeRoutes(Pass& pass);
   void planWithAnalysis(Pass& pass);
+  Status actAndReadBack(Pass& pass);
   Status act(Pass& pass);
+  void recordEvent(Pass& pass, const release::RecordEvent& event);
   Status actOne(Pass& pass, const release::Action& action);
   void reportUnfixableAction(Pass& pass, const release::Action& action, const Error& error);
   void drainRegistry(Pass& pass);

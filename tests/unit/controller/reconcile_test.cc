@@ -51,13 +51,19 @@ class ReconcileTest : public ReconcilerTest {
     settle();
   }
 
-  // Version 2 of gated() rolled out to its analysis step, its gate measuring value in the background.
-  void toTheAnalysisStepMeasuring(double value) {
+  // Version 2 of gated() with a pause before its analysis, rolled out to the analysis step (the pass
+  // that starts it holds), its gate measuring value in the background.
+  void toTheAnalysisStepAfterAPause(double value) {
     measureInBackground();
     ON_CALL(*metrics, fetch).WillByDefault([value](auto&&...) { return Result<analysis::MetricValue>(analysis::Scalar{value}); });
-    server.seed(resources::kModelReleases, gated("1"));
+    server.seed(resources::kModelReleases,
+                withSteps(gated("1"), R"([{"setWeight": 30}, {"pause": {"duration": "1s"}},
+                                          {"analysis": {"gates": ["error-rate"]}}, {"setWeight": 100}])"));
     settle();
     setVersion("2");
+    settle();
+    ASSERT_EQ(phase(), "Paused");
+    clock.advance(std::chrono::seconds(2));
     settle();
   }
 
@@ -86,6 +92,22 @@ TEST_F(ReconcileTest, NewVersionProgressesPausesAndIsPromotedOnRequest) {
   EXPECT_EQ(status().value("stableVersion", ""), "2");
   EXPECT_EQ(routeWeight, 0);  // all traffic on the new stable's Service
   EXPECT_EQ(announced, (std::vector<std::string>{"Promoted", "Progressing", "Paused", "Progressing", "Promoted"}));
+}
+
+TEST_F(ReconcileTest, APauseAfterAWeightStartsInThePassThatWroteTheWeight) {
+  server.seed(resources::kModelReleases, releaseObject("1"));
+  settle();
+  setVersion("2");
+  ASSERT_TRUE(reconcile().ok());  // the canary's Deployment, not yet available
+  ASSERT_EQ(phase(), "Progressing");
+  kubelet();
+  const int writes = server.writes;
+  log.clear();
+  ASSERT_TRUE(reconcile().ok());
+  EXPECT_EQ(log, (std::vector<std::string>{"route 30"})) << "the route is set once";
+  EXPECT_EQ(phase(), "Paused") << "the weight was read back and the pause started in the same pass";
+  EXPECT_EQ(server.writes, writes + 1) << "one status write";
+  EXPECT_EQ(announced, (std::vector<std::string>{"Promoted", "Progressing", "Paused"}));
 }
 
 TEST_F(ReconcileTest, ApprovalStepAwaitsApproval) {
@@ -345,17 +367,7 @@ TEST_F(ReconcileTest, APassBehindItsOwnWriteActsOnNothingAndIsWokenFirstWhenTheW
 // "The first look": the pass that starts the analysis writes nothing while its first look is fetched;
 // the pass the look wakes writes the stage's start and its outcome at once.
 TEST_F(ReconcileTest, AStageStartWaitingForItsFirstLookIsWrittenWithTheLooksOutcome) {
-  measureInBackground();
-  ON_CALL(*metrics, fetch).WillByDefault([](auto&&...) { return Result<analysis::MetricValue>(analysis::Scalar{0.01}); });
-  server.seed(resources::kModelReleases,
-              withSteps(gated("1"), R"([{"setWeight": 30}, {"pause": {"duration": "1s"}},
-                                        {"analysis": {"gates": ["error-rate"]}}, {"setWeight": 100}])"));
-  settle();
-  setVersion("2");
-  settle();
-  ASSERT_EQ(phase(), "Paused");
-  clock.advance(std::chrono::seconds(2));
-  settle();  // the pause is over: the pass that starts the analysis holds, its phase Event too
+  toTheAnalysisStepAfterAPause(0.01);  // the pass that starts the analysis holds, its phase Event too
   ASSERT_EQ(measurements.pending(), 1u);
   EXPECT_EQ(phase(), "Paused");
   EXPECT_FALSE(status().contains("gates")) << "the stage's start was written before its first look: " << status().dump();
@@ -373,7 +385,7 @@ TEST_F(ReconcileTest, AStageStartWaitingForItsFirstLookIsWrittenWithTheLooksOutc
 }
 
 TEST_F(ReconcileTest, ASlowFirstLookHoldsTheStageStartOnceThenTheStartIsWrittenAndTheLookStillCounts) {
-  toTheAnalysisStepMeasuring(0.5);
+  toTheAnalysisStepAfterAPause(0.5);
   ASSERT_FALSE(status().contains("gates"));
 
   clock.advance(std::chrono::seconds(1));  // the held pass's recheck, the look still in flight
