@@ -63,9 +63,9 @@ Result<k8s::Json> CacheReadingClient::remember(const k8s::ResourceType& type, Re
   if (!keepAnswer) return written;
   const std::string key = type.key() + "/" + meta.value("namespace", std::string()) + "/" + meta.value("name", std::string());
   std::lock_guard lock(ownMutex_);
-  ownWrites_[key] = OwnWrite{cache, cacheKey, *written};
-  // Answers kept for objects not read again since (a deleted release's) go once the cache has them.
-  constexpr size_t kManyKept = 1024;
+  ownWrites_[key] = OwnWrite{cache, cacheKey, runtime::trimObject(*written)};  // what the cache would hold
+  // Answers not read again before the cache caught up go at the next write once a few are kept.
+  constexpr size_t kManyKept = 64;
   if (ownWrites_.size() > kManyKept) {
     std::erase_if(ownWrites_, [](const auto& entry) { return entry.second.cache->get(entry.second.cacheKey).upToDate; });
   }
