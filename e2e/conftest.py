@@ -21,6 +21,16 @@ def namespace():
     kubectl("delete", "namespace", name, "--wait=false", check=False)
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A failed test's report carries the last lines of its operator's log (CI shows only the report)."""
+    outcome = yield
+    report = outcome.get_result()
+    op = item.funcargs.get("operator") if hasattr(item, "funcargs") else None
+    if report.when == "call" and report.failed and isinstance(op, Operator):
+        report.sections.append(("the operator's log, last 120 lines", op.tail(120)))
+
+
 @pytest.fixture
 def operator(namespace):
     op = Operator(namespace=namespace)

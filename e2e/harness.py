@@ -65,9 +65,16 @@ def release_status(name, namespace):
 
 def wait_phase(name, namespace, phases, timeout=90):
     phases = {phases} if isinstance(phases, str) else set(phases)
-    return wait_for(f"{namespace}/{name} phase in {sorted(phases)}",
-                    lambda: (lambda s: s if s.get("phase") in phases else None)(release_status(name, namespace)),
-                    timeout)
+    seen = {}
+
+    def in_phase():
+        seen["status"] = release_status(name, namespace)
+        return seen["status"] if seen["status"].get("phase") in phases else None
+    try:
+        return wait_for(f"{namespace}/{name} phase in {sorted(phases)}", in_phase, timeout)
+    except AssertionError as timed_out:
+        last = {k: seen.get("status", {}).get(k) for k in ("phase", "message", "currentStep", "canaryWeight")}
+        raise AssertionError(f"{timed_out}; status: {last}") from None
 
 
 def wait_outcome(name, namespace, version, timeout=120):
