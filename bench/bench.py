@@ -60,7 +60,7 @@ class Bench:
         self.names = [f"r{i:05d}" for i in range(args.releases)]
         self.version = {name: 1 for name in self.names}  # the version each release was last asked for
         self.requests = api_requests.RequestCounter(self.kube, self.user, self.run_id)
-        self.capacity = capacity.Capacity(self.kube, self.run_id, pods=args.releases * 1.2 + 10)
+        self.capacity = capacity.Capacity(self.kube, self.run_id, pods=args.releases * args.replicas * 1.2 + 10)
         self.cleanups = []  # run last-in first-out by close()
         self.operator = None
         self.exporter = None
@@ -148,7 +148,7 @@ class Bench:
 
     def manifest(self, name, version):
         routing = {"gatewayAPI": {"httpRoute": name}} if self.routed(name) else None
-        manifest = release(name, version, STEPS, routing, replicas=1, scale_down="1s",
+        manifest = release(name, version, STEPS, routing, replicas=self.args.replicas, scale_down="1s",
                            analysis={"interval": "2s", "gates": [gate_exporter.gate(self.prometheus)]})
         template = manifest["spec"]["template"]
         manifest["spec"]["template"] = {**template, "spec": {**template["spec"], **self.capacity.pod_placement()}}
@@ -342,6 +342,9 @@ def main():
     parser.add_argument("--releases", type=int, required=True, help="how many ModelReleases (N)")
     parser.add_argument("--idle-seconds", type=int, default=60, help="length of the idle-writes window")
     parser.add_argument("--rollbacks", type=int, default=100, help="at least this many gate-triggered rollbacks")
+    parser.add_argument("--replicas", type=int, default=1, choices=range(0, 4), metavar="{0..3}",
+                        help="pods per version; 0 = none: kube-controller-manager, the scheduler and kwok do a "
+                             "fraction of the work and the operator the same (N = 10,000 on 2 cores)")
     parser.add_argument("--keep", action="store_true", help="leave the namespace and its releases")
     parser.add_argument("--dashboard", action="store_true", help="run the operator with --dashboard (its history rings)")
     parser.add_argument("--pause-simulator", action="store_true",
