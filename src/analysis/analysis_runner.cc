@@ -61,11 +61,17 @@ FetchWork AnalysisRunner::fetchWork(const api::ModelRelease& release, const Vers
   context.baselineVersion = versions.baseline;
   context.version = versions.canary;
   setStageWindow(context, status, now);
-  return [&providers = providers_, &clock = clock_, secrets = secrets_, release, gate, context, needsBaseline, now]() mutable {
+  return [&providers = providers_, &clock = clock_, secrets = secrets_, release, gate, context, needsBaseline, now,
+          sequential = status.sequential]() mutable {
     FetchedValues values;
     values.startedAt = now;
     auto ready = [&]() -> FetchedValues {
       values.readyAt = clock.now();
+      // Judged as the pass will (on a copy of what a sequential judge carries between looks), so the
+      // release a failing look belongs to is woken ahead of the rest.
+      api::GateStatus scratch;
+      scratch.sequential = std::move(sequential);
+      values.failing = judgeValues(values, *makeJudge(gate), scratch).verdict == api::Verdict::Fail;
       return std::move(values);
     };
     MetricProvider* provider = providers.find(providerKind(gate));

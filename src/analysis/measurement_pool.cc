@@ -106,6 +106,7 @@ bool MeasurementPool::popLocked(MeasurementKey& key, uint64_t& id, FetchWork& wo
 void MeasurementPool::fetch(const MeasurementKey& key, uint64_t id, FetchWork& work) {
   FetchedValues values = work();
   work = nullptr;  // what it captured goes now, not when the next look replaces it
+  const bool failing = values.failing;
   {
     std::lock_guard lock(mutex_);
     auto it = looks_.find(key);
@@ -114,7 +115,7 @@ void MeasurementPool::fetch(const MeasurementKey& key, uint64_t id, FetchWork& w
     it->second.values = std::move(values);
     reportPendingLocked();
   }
-  if (options_.wake) options_.wake(key.release);
+  if (options_.wake) options_.wake(key.release, failing);
 }
 
 void MeasurementPool::dropUnclaimedLocked(TimePoint now) {

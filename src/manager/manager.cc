@@ -248,7 +248,9 @@ class Manager::Impl {
     stack_ = std::make_unique<ReleaseStack>(writer(), ReleaseInformers{*releases_, *approvals_, *deployments_, *services_, routes_},
                                             clock_, logger_, metrics_, registry_, notifierOptions(),
                                             analysis::ProviderOptions{flags_.commandGates, &egress_},
-                                            flags_.measurementWorkers, [this](const std::string& key) { queue_.addFirst(key); });
+                                            flags_.measurementWorkers,
+                                            ReleaseWakers{[this](const std::string& key) { queue_.addFirst(key); },
+                                                          [this](const std::string& key) { queue_.add(key); }});
     controller_ = std::make_unique<runtime::Controller>(queue_, stack_->reconciler(), logger_,
                                                          runtime::ControllerOptions{"modelrelease", flags_.workers, kFirstWorkers});
     controller_->start();

@@ -22,7 +22,7 @@ std::string hostName() {
 ReleaseStack::ReleaseStack(k8s::Client& server, ReleaseInformers informers, const Clock& clock, runtime::Logger& logger,
                            telemetry::OperatorMetrics& metrics, telemetry::MetricsRegistry& registry,
                            notify::WebhookNotifierOptions notifications, const analysis::ProviderOptions& providers,
-                           int measurementWorkers, std::function<void(const std::string&)> wake)
+                           int measurementWorkers, ReleaseWakers wakers)
     : client_(server) {
   client_.addCache(informers.releases);
   client_.addCache(informers.deployments);
@@ -39,7 +39,10 @@ ReleaseStack::ReleaseStack(k8s::Client& server, ReleaseInformers informers, cons
     });
   };
   measurements_ = std::make_unique<analysis::MeasurementPool>(
-      clock, analysis::MeasurementPoolOptions{measurementWorkers, 10'000, wake,
+      clock, analysis::MeasurementPoolOptions{measurementWorkers, 10'000,
+                                              [wakers](const std::string& key, bool failing) {
+                                                (failing ? wakers.first : wakers.inTurn)(key);
+                                              },
                                               [series = metrics.measurementsPending.withLabels()](size_t pending) {
                                                 series.set(static_cast<double>(pending));
                                               }});
@@ -68,7 +71,7 @@ ReleaseStack::ReleaseStack(k8s::Client& server, ReleaseInformers informers, cons
                                                         std::move(notifications));
   reconciler_ = std::make_unique<controller::ReleaseReconciler>(controller::ReconcilerDeps{
       client_, informers.releases, informers.approvals, informers.deployments, informers.services, *applier_, routers_, *analysis_,
-      std::move(registries), *events_, clock, logger, &metrics, notifier_.get(), std::move(wake)});
+      std::move(registries), *events_, clock, logger, &metrics, notifier_.get(), wakers.first});
 }
 
 ReleaseStack::~ReleaseStack() {

@@ -27,13 +27,19 @@ struct ReleaseInformers {
   std::vector<runtime::Informer*> routes;  // HTTPRoutes, VirtualServices: those the API server serves
 };
 
+// How the stack enqueues a release key: ahead of every waiting key (a failing gate look, a pass that
+// waited for the cache to catch up with its own write), or in turn (a look that passed or erred).
+struct ReleaseWakers {
+  std::function<void(const std::string&)> first;
+  std::function<void(const std::string&)> inTurn;
+};
+
 class ReleaseStack {
  public:
-  // wake: enqueues a release key (a gate look it waited for is ready).
   ReleaseStack(k8s::Client& server, ReleaseInformers informers, const Clock& clock, runtime::Logger& logger,
                telemetry::OperatorMetrics& metrics, telemetry::MetricsRegistry& registry,
                notify::WebhookNotifierOptions notifications, const analysis::ProviderOptions& providers,
-               int measurementWorkers, std::function<void(const std::string&)> wake);
+               int measurementWorkers, ReleaseWakers wakers);
   ~ReleaseStack();
   runtime::Reconciler& reconciler() { return *reconciler_; }
 

@@ -1,6 +1,7 @@
 #pragma once
 // The operator's MeasurementSource: a small pool of its own threads fetches the looks a reconcile pass
-// found due, and wakes the release once a look's values are ready; the next pass judges them.
+// found due, and wakes the release once a look's values are ready, saying whether they fail the gate;
+// the next pass judges them.
 //  - Bounded: at most maxQueued looks wait (beyond that, take() answers nullopt without queueing and
 //    the pass asks again on its next visit); one look is fetched once however often it is asked for.
 //  - Cancelled on abort: cancel() drops waiting looks and the values of those in flight.
@@ -24,8 +25,9 @@ struct MeasurementPoolOptions {
   // Threads fetching. 0: none — nothing runs until runQueued() is called (unit tests, no sleeping).
   int workers = 4;
   size_t maxQueued = 10'000;
-  // Called with the release key once a look's values are ready (the operator enqueues that key).
-  std::function<void(const std::string& release)> wake;
+  // Called with the release key once a look's values are ready (the operator enqueues that key), and
+  // whether its judge found them failing (the operator puts that key ahead of every other).
+  std::function<void(const std::string& release, bool failing)> wake;
   // Called with the number of looks waiting or being fetched, on every change (a gauge).
   std::function<void(size_t)> onPending;
 };

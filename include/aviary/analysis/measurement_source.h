@@ -40,6 +40,9 @@ struct FetchedValues {
   std::optional<Result<MetricValue>> baseline;
   TimePoint startedAt;  // the measurement's time (its interval counts from here)
   TimePoint readyAt;    // when the values were in hand (rollback reaction is measured from here)
+  // The gate's judge finds these values failing: evidence that may roll the release back, so its
+  // release is woken ahead of every other (docs/architecture.md, "Measurements off the reconcile path").
+  bool failing = false;
 };
 
 using FetchWork = std::function<FetchedValues()>;

@@ -38,7 +38,7 @@ struct ControllerOptions {
   std::string name = "modelrelease";  // in log lines
   int workers = 2;
   // More workers that take only keys added first (WorkQueue::addFirst): a release woken by a gate's
-  // look (which may roll it back) never waits for a worker busy with another release's writes.
+  // failing look (which may roll it back) never waits for a worker busy with another release's writes.
   int firstWorkers = 0;
 };
 

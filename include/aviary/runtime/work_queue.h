@@ -78,7 +78,7 @@ class WorkQueue {
 
   // No effect after shutdown.
   void add(const std::string& key);
-  // add, ahead of every waiting key: a release with fresh evidence to act on (a gate look the
+  // add, ahead of every waiting key: a release with fresh evidence to act on (a failing gate look the
   // measurement pool just fetched may roll it back) does not wait behind a full queue. A key in a
   // worker's hands is handed out first once done.
   void addFirst(const std::string& key);

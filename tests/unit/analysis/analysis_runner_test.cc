@@ -231,7 +231,11 @@ namespace {
 class BackgroundLooksTest : public AnalysisRunnerTest {
  protected:
   std::vector<std::string> woken;
-  MeasurementPool pool{clock, {0, 100, [this](const std::string& key) { woken.push_back(key); }, {}}};
+  std::vector<bool> wokenFailing;  // what the pool said of each look's values
+  MeasurementPool pool{clock, {0, 100, [this](const std::string& key, bool failing) {
+                                 woken.push_back(key);
+                                 wokenFailing.push_back(failing);
+                               }, {}}};
   void SetUp() override { source = &pool; }
 };
 
@@ -250,11 +254,21 @@ TEST_F(BackgroundLooksTest, ADueLookIsFetchedOffTheRunAndJudgedByTheNextOne) {
   clock.advance(std::chrono::seconds(2));
   EXPECT_EQ(pool.runQueued(), 1u);
   EXPECT_EQ(woken, (std::vector<std::string>{"ml/fraud"}));
+  EXPECT_EQ(wokenFailing, std::vector<bool>{true}) << "0.5 breaks the gate's maximum: woken as failing";
   auto second = run({"error-rate"});
   ASSERT_EQ(second.taken.size(), 1u);
   EXPECT_EQ(second.verdict.state, GateState::Failed);
   EXPECT_EQ(second.taken[0].readyAt, clock.now());
   EXPECT_EQ(statuses[0].measurements.back().time, formatRfc3339(dueAt)) << "the look counts from when it began";
+}
+
+TEST_F(BackgroundLooksTest, APassingLookWakesItsReleaseInTurn) {
+  provider->answers = {MetricValue{Scalar{0.001}}};
+  run({"error-rate"});
+  EXPECT_EQ(pool.runQueued(), 1u);
+  EXPECT_EQ(woken, (std::vector<std::string>{"ml/fraud"}));
+  EXPECT_EQ(wokenFailing, std::vector<bool>{false});
+  EXPECT_EQ(run({"error-rate"}).taken.at(0).measurement.verdict, api::Verdict::Pass);
 }
 
 TEST_F(BackgroundLooksTest, ALookFetchedForAnotherRolloutIsNeverJudged) {

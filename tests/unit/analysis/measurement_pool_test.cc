@@ -34,7 +34,7 @@ class MeasurementPoolTest : public ::testing::Test {
   int fetches = 0;
   std::vector<std::string> woken;
   std::vector<size_t> pendingSeen;
-  MeasurementPool pool{clock, {0, 3, [this](const std::string& key) { woken.push_back(key); },
+  MeasurementPool pool{clock, {0, 3, [this](const std::string& key, bool) { woken.push_back(key); },
                                [this](size_t n) { pendingSeen.push_back(n); }}};
 };
 
@@ -100,7 +100,7 @@ TEST(MeasurementPoolThreads, WorkersFetchAndWakeTheRelease) {
   std::mutex mutex;
   std::condition_variable changed;
   std::vector<std::string> woken;
-  MeasurementPool pool{clock, {2, 100, [&](const std::string& key) {
+  MeasurementPool pool{clock, {2, 100, [&](const std::string& key, bool) {
                                  std::lock_guard lock(mutex);
                                  woken.push_back(key);
                                  changed.notify_all();

@@ -192,8 +192,8 @@ class ReconcilerTest : public ::testing::Test {
   }
 
   ManualClock clock;
-  std::vector<std::string> woken;  // release keys put first in the queue: by the measurement pool, or when the cache caught up
-  analysis::MeasurementPool measurements{clock, {0, 100, [this](const std::string& key) { woken.push_back(key); }, {}}};
+  std::vector<std::string> woken;  // release keys woken: by the measurement pool, or when the cache caught up
+  analysis::MeasurementPool measurements{clock, {0, 100, [this](const std::string& key, bool) { woken.push_back(key); }, {}}};
   FakeKubeClient server;
   NiceMock<MockRouter> router;
   int routeWeight = 0;
