@@ -93,6 +93,9 @@ Duration until(TimePoint at, TimePoint now) {
 }
 
 double secondsBetween(TimePoint from, TimePoint to) { return std::chrono::duration<double>(to - from).count(); }
+int64_t millisBetween(TimePoint from, TimePoint to) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(to - from).count();
+}
 
 // When the first failing measurement among taken was in hand (rollback reaction counts from there).
 std::optional<TimePoint> firstFailureAt(const std::vector<analysis::TakenMeasurement>& taken) {
@@ -461,6 +464,11 @@ void ReleaseReconciler::report(const Pass& pass) {
     m->rollbacks.withLabelSet({{"namespace", meta.namespace_}, {"release", meta.name}}).inc();
     if (pass.failedMeasurementAt && pass.trafficMovedAt) {
       m->rollbackReaction.observe(secondsBetween(*pass.failedMeasurementAt, *pass.trafficMovedAt));
+      // Where the reaction went: waiting for this pass (queue, a busy worker) or in it (its writes).
+      pass.log.with({}).info("rollback reaction",
+                    {{"ms", millisBetween(*pass.failedMeasurementAt, *pass.trafficMovedAt)},
+                     {"beforePassMs", millisBetween(*pass.failedMeasurementAt, pass.now)},
+                     {"replicaRatio", pass.replicaRatio}});
     }
   }
 }

@@ -30,7 +30,7 @@ namespace {
 
 using runtime::ObjectPtr;
 constexpr const char* kReleaseLabel = "aviary.dev/release";
-// One worker beside --workers takes only releases put first in the queue (a gate's look came in, or the
+// One worker beside --workers takes only releases put first in the queue (a gate's look came in failing, or the
 // cache caught up with our write): a failed gate is acted on without waiting for a busy worker.
 constexpr int kFirstWorkers = 1;
 
