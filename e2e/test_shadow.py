@@ -70,11 +70,16 @@ def simulator(path, body=None, method="GET"):
         return json.loads(r.read().decode() or "null")
 
 
-def prometheus(query):
+def series(query):
+    """The instant vector Prometheus answers query with: [(labels, value)]."""
     url = PROMETHEUS + "/api/v1/query?" + urllib.parse.urlencode({"query": query})
     with urllib.request.urlopen(url, timeout=5) as r:
         result = json.loads(r.read().decode())["data"]["result"]
-    return sum(float(s["value"][1]) for s in result)
+    return [(s["metric"], float(s["value"][1])) for s in result]
+
+
+def prometheus(query):
+    return sum(value for _, value in series(query))
 
 
 def requests_of(namespace, name, version, mirrored):
@@ -84,11 +89,8 @@ def requests_of(namespace, name, version, mirrored):
 
 def served_by_version(namespace, name):
     """Requests each version served to users, from one query: both counts are of the same scrapes."""
-    url = PROMETHEUS + "/api/v1/query?" + urllib.parse.urlencode({"query": (
-        f'sum by (version) (model_requests_total{{namespace="{namespace}",release="{name}",mirrored="false"}})')})
-    with urllib.request.urlopen(url, timeout=5) as r:
-        result = json.loads(r.read().decode())["data"]["result"]
-    return {s["metric"]["version"]: float(s["value"][1]) for s in result}
+    query = f'sum by (version) (model_requests_total{{namespace="{namespace}",release="{name}",mirrored="false"}})'
+    return {labels["version"]: value for labels, value in series(query)}
 
 
 def route_object(namespace, kind, name):

@@ -428,7 +428,7 @@ void ReleaseReconciler::clearRequests(Pass& pass) {
   }
 }
 
-void ReleaseReconciler::report(const Pass& pass) {
+void ReleaseReconciler::report(Pass& pass) {
   const auto& meta = pass.release.metadata;
   for (const auto& t : pass.taken) {
     if (t.measurement.verdict == api::Verdict::Fail) {
@@ -465,10 +465,9 @@ void ReleaseReconciler::report(const Pass& pass) {
     if (pass.failedMeasurementAt && pass.trafficMovedAt) {
       m->rollbackReaction.observe(secondsBetween(*pass.failedMeasurementAt, *pass.trafficMovedAt));
       // Where the reaction went: waiting for this pass (queue, a busy worker) or in it (its writes).
-      pass.log.with({}).info("rollback reaction",
-                    {{"ms", millisBetween(*pass.failedMeasurementAt, *pass.trafficMovedAt)},
-                     {"beforePassMs", millisBetween(*pass.failedMeasurementAt, pass.now)},
-                     {"replicaRatio", pass.replicaRatio}});
+      pass.log.info("rollback reaction", {{"ms", millisBetween(*pass.failedMeasurementAt, *pass.trafficMovedAt)},
+                                          {"beforePassMs", millisBetween(*pass.failedMeasurementAt, pass.now)},
+                                          {"replicaRatio", pass.replicaRatio}});
     }
   }
 }
