@@ -1,6 +1,7 @@
 #include "aviary/controller/release_reconciler.h"
 
 #include <algorithm>
+#include <concepts>
 #include <cstdio>
 #include <random>
 #include <set>
@@ -116,6 +117,34 @@ bool movesTraffic(const release::Action& action, const traffic::Router* router, 
   }
   if (router) return std::holds_alternative<release::SetTraffic>(action);
   return std::holds_alternative<release::EnsureServices>(action);
+}
+
+template <class A>
+concept WorkloadAction = std::same_as<A, release::EnsureDeployment> || std::same_as<A, release::ScaleDeployment> ||
+                         std::same_as<A, release::DeleteDeployment> || std::same_as<A, release::EnsureServices>;
+
+bool isWorkloadAction(const release::Action& action) {
+  return std::visit([](const auto& a) { return WorkloadAction<std::decay_t<decltype(a)>>; }, action);
+}
+
+// The plan's actions this pass has not done yet, in order, each in a group of its own; when the plan's
+// workload writes may go at once, each run of them is one group. Planned again after the read-back,
+// what the pass did already is not done twice (a Deployment it deleted is still in the cache, and
+// deleting it again would cost a request).
+std::vector<std::vector<const release::Action*>> actionGroups(const release::Plan& plan, std::set<std::string>& acted) {
+  std::vector<std::vector<const release::Action*>> groups;
+  bool joinLast = false;
+  for (const auto& action : plan.actions) {
+    if (!acted.insert(release::describe(action)).second) continue;
+    const bool together = plan.workloadWritesAtOnce && isWorkloadAction(action);
+    if (together && joinLast) {
+      groups.back().push_back(&action);
+    } else {
+      groups.push_back({&action});
+    }
+    joinLast = together;
+  }
+  return groups;
 }
 
 // Observes the time a reconcile pass took into aviary_reconcile_duration_seconds, on every return path.
@@ -250,6 +279,33 @@ void ReleaseReconciler::planWithAnalysis(Pass& pass) {
   }
 }
 
+// A Deployment or Services action as a write that may run on another thread: what it needs from the
+// pass (the model URI) is read here, on the pass's thread. Null for the other actions.
+workload::Write ReleaseReconciler::workloadWrite(Pass& pass, const release::Action& action) {
+  workload::WorkloadApplier& applier = deps_.applier;
+  const api::ModelRelease& release = pass.release;
+  const auto ref = workload::releaseRef(release);
+  return std::visit(
+      Overloaded{
+          [&](const release::EnsureDeployment& a) -> workload::Write {
+            return [&applier, &release, a, uri = modelUri(pass, a.version)] {
+              return applier.ensureDeployment(release, a.version, a.replicas, uri);
+            };
+          },
+          [&](const release::ScaleDeployment& a) -> workload::Write {
+            return [&applier, ref, a] { return applier.scaleDeployment(ref, a.version, a.replicas); };
+          },
+          [&](const release::DeleteDeployment& a) -> workload::Write {
+            return [&applier, ref, a] { return applier.deleteDeployment(ref, a.version); };
+          },
+          [&](const release::EnsureServices& a) -> workload::Write {
+            return [&applier, &release, a] { return applier.ensureServices(release, a.stableVersion, a.canaryVersion); };
+          },
+          [](const auto&) -> workload::Write { return nullptr; },
+      },
+      action);
+}
+
 // Every kind of action has its line here: std::visit does not compile when one is missing.
 Status ReleaseReconciler::actOne(Pass& pass, const release::Action& action) {
   auto counted = [&pass](const Result<workload::WriteOutcome>& r) -> Status {
@@ -257,17 +313,9 @@ Status ReleaseReconciler::actOne(Pass& pass, const release::Action& action) {
     pass.writes += static_cast<int>(r->count());
     return okStatus();
   };
-  const auto ref = workload::releaseRef(pass.release);
   return std::visit(
       Overloaded{
-          [&](const release::EnsureDeployment& a) {
-            return counted(deps_.applier.ensureDeployment(pass.release, a.version, a.replicas, modelUri(pass, a.version)));
-          },
-          [&](const release::ScaleDeployment& a) { return counted(deps_.applier.scaleDeployment(ref, a.version, a.replicas)); },
-          [&](const release::DeleteDeployment& a) { return counted(deps_.applier.deleteDeployment(ref, a.version)); },
-          [&](const release::EnsureServices& a) {
-            return counted(deps_.applier.ensureServices(pass.release, a.stableVersion, a.canaryVersion));
-          },
+          [&](const WorkloadAction auto&) { return counted(workloadWrite(pass, action)()); },
           [&](const release::SetTraffic& a) {
             // Blue-green: the Services switched above. Replica ratio: the planner's Ensure/ScaleDeployment
             // actions already sized both versions; the router's own scaling would fight them.
@@ -293,20 +341,41 @@ Status ReleaseReconciler::actOne(Pass& pass, const release::Action& action) {
       action);
 }
 
+// A group's writes sent at once; every one that succeeded is counted, and the first that failed is
+// returned with its action in `failed`.
+Status ReleaseReconciler::actAtOnce(Pass& pass, const std::vector<const release::Action*>& group,
+                                    const release::Action*& failed) {
+  std::vector<workload::Write> writes;
+  for (const auto* action : group) writes.push_back(workloadWrite(pass, *action));
+  auto results = workload::writeAtOnce(writes);
+  Status first = okStatus();
+  for (size_t i = 0; i < results.size(); ++i) {
+    if (results[i].ok()) {
+      pass.writes += static_cast<int>(results[i]->count());
+    } else if (first.ok()) {
+      first = results[i].error();
+      failed = group[i];
+    }
+  }
+  return first;
+}
+
 Status ReleaseReconciler::act(Pass& pass) {
-  for (const auto& action : pass.plan.actions) {
-    // Planned again after the read-back: what this pass did already is not done twice (a Deployment
-    // it deleted is still in the cache, and deleting it again would cost a request).
-    if (!pass.acted.insert(release::describe(action)).second) continue;
-    auto done = actOne(pass, action);
+  for (const auto& group : actionGroups(pass.plan, pass.acted)) {
+    const release::Action* failed = group.front();
+    auto done = group.size() == 1 ? actOne(pass, *failed) : actAtOnce(pass, group, failed);
     if (!done.ok()) {
-      pass.log.warn("action failed", {{"action", release::describe(action)}, {"error", done.error().describe()}});
+      pass.log.warn("action failed", {{"action", release::describe(*failed)}, {"error", done.error().describe()}});
       deps_.events.record(runtime::referenceTo(pass.object), runtime::EventType::Warning, "ActionFailed",
-                          release::describe(action), done.error().message);
-      if (done.error().code == ErrorCode::InvalidSpec) reportUnfixableAction(pass, action, done.error());
+                          release::describe(*failed), done.error().message);
+      if (done.error().code == ErrorCode::InvalidSpec) reportUnfixableAction(pass, *failed, done.error());
       return done;
     }
-    if (movesTraffic(action, pass.router.get(), pass.replicaRatio)) pass.trafficMovedAt = deps_.clock.now();
+    if (std::any_of(group.begin(), group.end(), [&pass](const release::Action* a) {
+          return movesTraffic(*a, pass.router.get(), pass.replicaRatio);
+        })) {
+      pass.trafficMovedAt = deps_.clock.now();
+    }
   }
   return okStatus();
 }

@@ -146,8 +146,9 @@ int32_t canarySizingShare(const api::ModelReleaseStatus& status);
 
 // ---- topology.cc --------------------------------------------------------------------------------
 // The Deployments, Services and traffic split the planned status implies, diffed against what was
-// observed: returns only the actions needed, in a safe order.
-std::vector<Action> planTopology(PlanContext& ctx);
+// observed: sets plan.actions to only the actions needed, in a safe order, and says whether the
+// workload writes among them may go at once (plan.workloadWritesAtOnce).
+void planTopology(PlanContext& ctx, Plan& plan);
 
 // ---- conditions.cc ------------------------------------------------------------------------------
 void setCondition(std::vector<api::Condition>& conditions, const std::string& type, const std::string& status,

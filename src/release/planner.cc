@@ -61,7 +61,7 @@ Plan plan(const api::ModelRelease& release, const Observed& observed, TimePoint 
   if (n.canaryVersion.empty()) clearCanaryRoutes(n);
 
   Plan result;
-  result.actions = planTopology(ctx);
+  planTopology(ctx, result);
   updateConditions(ctx);
   recordPhaseChange(ctx);
   result.actions.insert(result.actions.end(), ctx.actions.begin(), ctx.actions.end());

@@ -96,7 +96,7 @@ bool sameTraffic(const SetTraffic& want, const AppliedTraffic& applied) {
 
 }  // namespace
 
-std::vector<Action> planTopology(PlanContext& ctx) {
+void planTopology(PlanContext& ctx, Plan& plan) {
   Desired d = desiredState(ctx);
   std::vector<Action> ups, downs, services, traffic;
 
@@ -140,8 +140,11 @@ std::vector<Action> planTopology(PlanContext& ctx) {
   bool awayFromCanary = d.traffic.stableVersion == applied.traffic.stableVersion &&
                         (d.traffic.canaryWeight < applied.traffic.canaryWeight ||
                          (!routesCanary(d.traffic, wantMatches) && routesCanary(applied.traffic, applied.headerMatches)));
-  std::vector<Action> out;
+  // Away from the canary, the writes after the route's depend on no order: the act layer may send
+  // them at once (with the replica ratio the pod counts are the route).
+  std::vector<Action>& out = plan.actions;
   auto append = [&out](std::vector<Action>& part) { out.insert(out.end(), part.begin(), part.end()); };
+  plan.workloadWritesAtOnce = awayFromCanary;
   if (awayFromCanary) {
     append(traffic);
     append(services);
@@ -152,7 +155,6 @@ std::vector<Action> planTopology(PlanContext& ctx) {
     append(traffic);
   }
   append(downs);
-  return out;
 }
 
 }  // namespace aviary::release

@@ -3,11 +3,11 @@
 
 #include "aviary/workload/applier.h"
 
-#include <future>
 #include <vector>
 
 #include "aviary/workload/names.h"
 #include "aviary/workload/objects.h"
+#include "aviary/workload/writes_at_once.h"
 #include "workload/object_diff.h"
 #include "workload/ownership.h"
 
@@ -78,15 +78,11 @@ class KubeWorkloadApplier final : public WorkloadApplier {
       if (!live) return live.error();
       if (live->is_null() || servicePatch(*live, *service)) stale.push_back(service);
     }
-    std::vector<std::future<Result<WriteOutcome>>> writes;
-    for (size_t i = 1; i < stale.size(); ++i) {
-      writes.push_back(std::async(std::launch::async, [this, &release, service = stale[i]] {
-        return ensure(resources::kServices, *service, release, servicePatch);
-      }));
+    std::vector<Write> writes;
+    for (const Json* service : stale) {
+      writes.push_back([this, &release, service] { return ensure(resources::kServices, *service, release, servicePatch); });
     }
-    std::vector<Result<WriteOutcome>> results;
-    if (!stale.empty()) results.push_back(ensure(resources::kServices, *stale.front(), release, servicePatch));
-    for (auto& write : writes) results.push_back(write.get());
+    std::vector<Result<WriteOutcome>> results = writeAtOnce(writes);
     WriteOutcome outcome;
     for (auto& one : results) {
       if (!one) return one.error();

@@ -13,6 +13,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "aviary/analysis/analysis_runner.h"
 #include "aviary/api/model_release.h"
@@ -30,6 +31,7 @@
 #include "aviary/runtime/log.h"
 #include "aviary/traffic/router.h"
 #include "aviary/workload/applier.h"
+#include "aviary/workload/writes_at_once.h"
 
 namespace aviary::telemetry {
 class OperatorMetrics;
@@ -78,6 +80,8 @@ class ReleaseReconciler final : public runtime::Reconciler {
   Status act(Pass& pass);
   void recordEvent(Pass& pass, const release::RecordEvent& event);
   Status actOne(Pass& pass, const release::Action& action);
+  Status actAtOnce(Pass& pass, const std::vector<const release::Action*>& group, const release::Action*& failed);
+  workload::Write workloadWrite(Pass& pass, const release::Action& action);
   void reportUnfixableAction(Pass& pass, const release::Action& action, const Error& error);
   void drainRegistry(Pass& pass);
   void recordDecision(Pass& pass);

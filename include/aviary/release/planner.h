@@ -22,6 +22,11 @@ struct Plan {
   std::vector<Action> actions;  // in execution order
   api::ModelReleaseStatus status;
   std::optional<Duration> requeueAfter;  // look again after this long even without a watch event
+  // Traffic moves away from the canary: its Deployment and Services writes depend on no order among
+  // them, and the act layer sends each run of them at once (a replica-ratio rollback then waits one
+  // round trip, not one per object). Otherwise they go one by one, so a failed scale-up stops the
+  // scale-down that would follow it.
+  bool workloadWritesAtOnce = false;
 };
 
 Plan plan(const api::ModelRelease& release, const Observed& observed, TimePoint now);

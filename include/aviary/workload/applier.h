@@ -6,7 +6,8 @@
 //
 // Objects another controller owns (a controller ownerReference with another uid) are never modified:
 // the call fails with AlreadyExists naming the owner. Objects without a controller are adopted.
-// Thread-safety: implementations are safe to call concurrently for different releases.
+// Thread-safety: implementations are safe to call concurrently, for different releases and for
+// different objects of one release (the act layer sends a rollback's writes at once).
 
 #include <cstdint>
 #include <memory>

@@ -1,7 +1,8 @@
 #pragma once
 // A ReleaseReconciler over in-memory parts, to run reconcile() pass by pass: the FakeKubeClient plays
 // the API server, informers over it are refreshed by sync() (no threads), the router is a MockRouter
-// that remembers the split it was given, the workload applier a MockWorkloadApplier that delegates to
+// that remembers the split it was given (a release without trafficRouting gets the real replica-ratio
+// router), the workload applier a MockWorkloadApplier that delegates to
 // the real applier (writing into the fake server) unless a test says otherwise, the metric provider
 // (Prometheus) and the model registry (when the release names one) are mocks too.
 // "kubelet()" makes every Deployment's pods available.
@@ -73,6 +74,9 @@ class ReconcilerTest : public ::testing::Test {
     cached_.addCache(deployments_);
     cached_.addCache(services_);
     routers_.add(api::RouterKind::GatewayApi, aviary::testing::forwardingTo(router));
+    routers_.add(api::RouterKind::ReplicaRatio, [](k8s::Client& client) {
+      return traffic::makeRouter(api::RouterKind::ReplicaRatio, client).value();
+    });
     ON_CALL(router, getRoutes).WillByDefault([this](const traffic::RouteTarget&) -> Result<traffic::RouteState> {
       return traffic::RouteState{100 - routeWeight, routeWeight};
     });

@@ -324,6 +324,14 @@ TEST_F(RatioCanaryTest, PodsAreTheSplit) {
   EXPECT_EQ(p.status.canaryWeight, 25);
 }
 
+// Towards the canary a failed scale-up must stop the scale-down after it: one write at a time.
+TEST_F(RatioCanaryTest, WritesTowardsTheCanaryGoOneByOne) {
+  Plan first = pass();
+  ASSERT_GE(indexOf<EnsureDeployment>(first), 0) << describeAll(first);
+  EXPECT_LT(indexOf<EnsureDeployment>(first), indexOf<ScaleDeployment>(first)) << describeAll(first);
+  EXPECT_FALSE(first.workloadWritesAtOnce);
+}
+
 TEST_F(RatioCanaryTest, OldStableScaledToZeroAtPromotionThenDeleted) {
   pass();
   pass();

@@ -1,4 +1,5 @@
-// The rollback fast path: one traffic write to stable, canary removed after, the RolledBack hold.
+// The rollback fast path: one traffic write to stable, canary removed after (the workload writes at
+// once), the RolledBack hold.
 
 #include "planner_fixture.h"
 
@@ -31,6 +32,8 @@ TEST_P(RollbackFastPathTest, OneTrafficWriteThenTheCanaryGoes) {
     EXPECT_EQ(actionsOf<SetTraffic>(p)[0], (SetTraffic{"6", "", 0}));
   }
   EXPECT_LT(indexOf<SetTraffic>(p), indexOf<DeleteDeployment>(p));
+  // Traffic leaves the canary: the Deployment writes after the route's may go at once.
+  EXPECT_EQ(p.workloadWritesAtOnce, c.setTraffic > 0);
   EXPECT_EQ(actionsOf<DeleteDeployment>(p), (std::vector<DeleteDeployment>{{"7"}}));
   EXPECT_EQ(observed.deployments["6"].desiredReplicas, 4);
   EXPECT_EQ(p.status.phase, api::Phase::RolledBack);
