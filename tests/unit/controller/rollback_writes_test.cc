@@ -43,7 +43,7 @@ Json ratioRelease(const std::string& version) {
   return release;
 }
 
-class WritesAtOnceTest : public ReconcilerTest {
+class RollbackWritesTest : public ReconcilerTest {
  protected:
   void SetUp() override {
     ReconcilerTest::SetUp();
@@ -69,7 +69,7 @@ class WritesAtOnceTest : public ReconcilerTest {
   }
 };
 
-TEST_F(WritesAtOnceTest, ARollbacksDeploymentWritesGoOutAtOnce) {
+TEST_F(RollbackWritesTest, ARollbacksDeploymentWritesGoOutAtOnce) {
   pausedAt25();
   Rendezvous bothDeployments(2);
   bool scaleSawDelete = false, deleteSawScale = false;
@@ -89,7 +89,7 @@ TEST_F(WritesAtOnceTest, ARollbacksDeploymentWritesGoOutAtOnce) {
   EXPECT_FALSE(exists("2"));
 }
 
-TEST_F(WritesAtOnceTest, AWriteFailingAmongThemFailsThePassAndTheOthersStillGoOut) {
+TEST_F(RollbackWritesTest, AWriteFailingAmongThemFailsThePassAndTheOthersStillGoOut) {
   pausedAt25();
   EXPECT_CALL(mockApplier, scaleDeployment)
       .WillOnce([](auto&&...) -> Result<workload::WriteOutcome> { return makeError(ErrorCode::Unavailable, "apiserver went away"); })
@@ -107,7 +107,7 @@ TEST_F(WritesAtOnceTest, AWriteFailingAmongThemFailsThePassAndTheOthersStillGoOu
   EXPECT_EQ(replicas("1"), 4);
 }
 
-TEST_F(WritesAtOnceTest, TowardsTheCanaryAFailedScaleUpStopsTheScaleDown) {
+TEST_F(RollbackWritesTest, TowardsTheCanaryAFailedScaleUpStopsTheScaleDown) {
   EXPECT_CALL(mockApplier, ensureDeployment)
       .WillOnce([](auto&&...) -> Result<workload::WriteOutcome> { return makeError(ErrorCode::Unavailable, "apiserver went away"); })
       .WillRepeatedly([this](auto&&... a) { return realApplier()->ensureDeployment(a...); });
