@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Splits an operator log's `rollback reaction` lines (docs/logging.md) by kind of release.
 
-    python3 bench/reactions.py /tmp/aviary-operator-XXXX.log
+    python3 bench/reactions.py <operator log>
 
 For the replica-ratio releases (their Deployments are the split) and the routed ones: the reaction,
 the part of it before the acting pass began, and the part in the pass; p50 / p90 / max in ms each.
