@@ -62,6 +62,23 @@ def test_replica_ratio_canary_scales_and_promotes(namespace, operator):
     wait_for("old version removed after scaleDownDelay", lambda: set(deployments(namespace, "ranker")) == {"2"}, timeout=60)
 
 
+def test_replica_ratio_abort_restores_the_stable_and_removes_the_canary(namespace, operator):
+    """The rollback's Deployment and Services writes go out at once (docs/planner.md): all of them land."""
+    steps = [{"setWeight": 25}, {"pause": {}}, {"setWeight": 100}]
+    apply(release("sorter", 1, steps), namespace)
+    wait_phase("sorter", namespace, "Promoted")
+    apply(release("sorter", 2, steps), namespace)
+    wait_phase("sorter", namespace, "Paused")
+    wait_for("canary scaled to 1 of 4", lambda: deployments(namespace, "sorter").get("2", {}).get("spec", {}).get("replicas") == 1)
+    request(namespace, "sorter", "abort", "a1")
+    status = wait_phase("sorter", namespace, "RolledBack")
+    assert status["stableVersion"] == "1" and status["rolledBackVersion"] == "2"
+    deps = wait_for("canary deleted", lambda: (lambda d: d if set(d) == {"1"} else None)(deployments(namespace, "sorter")))
+    assert deps["1"]["spec"]["replicas"] == 4
+    selector = get("service", "sorter-canary", namespace)["spec"]["selector"]
+    assert selector["aviary.dev/model-version"] == "1", selector
+
+
 def http_route(name, backends):
     return {"apiVersion": "gateway.networking.k8s.io/v1", "kind": "HTTPRoute", "metadata": {"name": name},
             "spec": {"parentRefs": [{"name": "gateway"}],
