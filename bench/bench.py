@@ -1,7 +1,9 @@
 """The benchmark driver behind bench/run.sh (method and results: docs/benchmarks.md).
 
-Runs `aviary operator` for a namespace of its own on the local cluster, creates N ModelReleases (every
-other one routed by a Gateway API HTTPRoute, the rest by replica ratio) and measures, in phases:
+Runs `aviary operator` on the local cluster for namespaces of its own (one per
+--releases-per-namespace releases; the operator watches every namespace when there is more than one),
+creates N ModelReleases (every other one routed by a Gateway API HTTPRoute, the rest by replica ratio)
+and measures, in phases:
   base      operator RSS before any release exists
   create    N first releases to Promoted; RSS once settled → per-release memory
   steps     10% of the releases walk a healthy canary (6 steps) → API writes per step
@@ -53,11 +55,12 @@ class Bench:
     def __init__(self, args):
         self.args = args
         self.run_id = uuid.uuid4().hex[:6]
-        self.ns = f"bench-{self.run_id}"
+        self.names = [f"r{i:05d}" for i in range(args.releases)]
+        self.namespaces = namespaces(f"bench-{self.run_id}", len(self.names), args.releases_per_namespace)
+        self.namespace_of = {name: self.namespaces[i // args.releases_per_namespace] for i, name in enumerate(self.names)}
         self.user = f"aviary-bench-{self.run_id}"
         self.kube = Kube()
         self.prometheus = os.environ["AVIARY_PROMETHEUS_URL"].rstrip("/")
-        self.names = [f"r{i:05d}" for i in range(args.releases)]
         self.version = {name: 1 for name in self.names}  # the version each release was last asked for
         self.requests = api_requests.RequestCounter(self.kube, self.user, self.run_id)
         self.capacity = capacity.Capacity(self.kube, self.run_id, pods=args.releases * args.replicas * 1.2 + 10)
@@ -68,16 +71,17 @@ class Bench:
     # ---- setup and teardown -----------------------------------------------------------------
 
     def setup(self):
-        log(f"namespace {self.ns}, operator user {self.user}, machine {machine()}")
+        log(f"namespaces {', '.join(self.namespaces)}, operator user {self.user}, machine {machine()}")
         self.wait_for_earlier_runs()
         if self.args.pause_simulator:
             self.pause_simulator()
         if not self.args.keep:  # the kept releases keep their Nodes and Service addresses
             self.cleanups.append(self.capacity.remove)
         self.capacity.add()
-        self.kube.create(resource_path("namespaces"), {"metadata": {"name": self.ns}})
-        if not self.args.keep:
-            self.cleanups.append(lambda: self.kube.delete(resource_path("namespaces", name=self.ns)))
+        for ns in self.namespaces:
+            self.kube.create(resource_path("namespaces"), {"metadata": {"name": ns}})
+            if not self.args.keep:
+                self.cleanups.append(lambda ns=ns: self.kube.delete(resource_path("namespaces", name=ns)))
         binding = {"metadata": {"name": self.user},
                    "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "cluster-admin"},
                    "subjects": [{"apiGroup": "rbac.authorization.k8s.io", "kind": "User", "name": self.user}]}
@@ -88,11 +92,12 @@ class Bench:
         self.cleanups.append(lambda: self.remove_user_files(kubeconfig))
         self.cleanups.append(self.requests.uninstall)
         self.requests.install()
-        self.exporter = gate_exporter.GateExporter(os.environ["AVIARY_PROMETHEUS_TARGETS_DIR"], self.ns)
+        self.exporter = gate_exporter.GateExporter(os.environ["AVIARY_PROMETHEUS_TARGETS_DIR"], f"bench-{self.run_id}")
         self.cleanups.append(self.exporter.close)
         # --dashboard: the dashboard's feed and history rings (docs/dashboard.md) held for every release.
         dashboard = [f"--api-addr=127.0.0.1:{free_port()}", "--dashboard"] if self.args.dashboard else []
-        self.operator = Operator(f"--kubeconfig={kubeconfig}", *dashboard, *self.args.operator_arg, namespace=self.ns)
+        self.operator = Operator(f"--kubeconfig={kubeconfig}", *dashboard, *self.args.operator_arg,
+                                 namespace=self.namespaces[0] if len(self.namespaces) == 1 else None)
         self.cleanups.append(self.operator.stop)
 
     def wait_for_earlier_runs(self, limit_s=1800):
@@ -134,8 +139,8 @@ class Bench:
             except Exception as e:  # keep cleaning up
                 log(f"cleanup step failed: {e}")
         if self.args.keep:
-            log(f"kept namespace {self.ns}, Nodes {self.capacity.node_label}-*, ServiceCIDR "
-                f"{self.capacity.service_cidr}: kubectl delete namespace {self.ns}; kubectl delete node "
+            log(f"kept namespaces {', '.join(self.namespaces)}, Nodes {self.capacity.node_label}-*, ServiceCIDR "
+                f"{self.capacity.service_cidr}: kubectl delete namespace {' '.join(self.namespaces)}; kubectl delete node "
                 f"{' '.join(self.capacity.nodes)}; kubectl delete servicecidr {self.capacity.service_cidr}")
 
     # ---- observation ------------------------------------------------------------------------
@@ -164,7 +169,7 @@ class Bench:
         interval = max(1.0, len(self.names) / 250)  # a list of every release costs the API server too
         last_report = time.monotonic()
         while True:
-            items = self.kube.list_all(resource_path("modelreleases", self.ns))
+            items = [o for ns in self.namespaces for o in self.kube.list_all(resource_path("modelreleases", ns))]
             pending, phases = [n for n in expected.keys() - {o["metadata"]["name"] for o in items}], {}
             for obj in items:
                 name = obj["metadata"]["name"]
@@ -203,8 +208,10 @@ class Bench:
 
     def create(self):
         routed = [n for n in self.names if self.routed(n)]
-        parallel(lambda n: self.kube.create(resource_path("httproutes", self.ns), http_route(n, [f"{n}-stable"])), routed)
-        parallel(lambda n: self.kube.create(resource_path("modelreleases", self.ns), self.manifest(n, 1)), self.names)
+        parallel(lambda n: self.kube.create(resource_path("httproutes", self.namespace_of[n]),
+                                            http_route(n, [f"{n}-stable"])), routed)
+        parallel(lambda n: self.kube.create(resource_path("modelreleases", self.namespace_of[n]), self.manifest(n, 1)),
+                 self.names)
         self.wait_releases({n: promoted(1) for n in self.names}, "first releases Promoted",
                            timeout=300 + 0.6 * len(self.names))
         self.settle()
@@ -215,13 +222,14 @@ class Bench:
         next_version = {n: self.version[n] + 1 for n in names}
         self.exporter.clear()
         for n in names:
-            self.exporter.set(self.ns, n, next_version[n], FAILING if n in failing else HEALTHY)
-        self.exporter.wait_scraped(self.prometheus, self.ns)
-        parallel(lambda n: self.kube.merge_patch(resource_path("modelreleases", self.ns, n),
+            self.exporter.set(self.namespace_of[n], n, next_version[n], FAILING if n in failing else HEALTHY)
+        for ns in sorted({self.namespace_of[n] for n in names}):
+            self.exporter.wait_scraped(self.prometheus, ns)
+        parallel(lambda n: self.kube.merge_patch(resource_path("modelreleases", self.namespace_of[n], n),
                                                  {"spec": {"model": {"version": str(next_version[n])}}}), names)
         self.version.update(next_version)
         expected = {n: rolled_back(next_version[n]) if n in failing else promoted(next_version[n]) for n in names}
-        self.wait_releases(expected, what, timeout=180 + 0.3 * len(names))
+        self.wait_releases(expected, what, timeout=180 + 0.6 * len(names))
 
     def steps(self):
         count = max(1, len(self.names) // 10)
@@ -329,6 +337,15 @@ class Bench:
                 f"idle_writes={idle_writes}")
 
 
+def namespaces(prefix, releases, per_namespace):
+    """The run's namespaces: prefix itself when one holds every release, else prefix-0, prefix-1, …
+    kube-controller-manager's EndpointSlice controllers look through every EndpointSlice of a Service's
+    namespace each time they sync it, so 30,000 Services in one namespace (N = 10,000) keep a core busy
+    with label matching; spread as releases are across a real cluster's teams, they do not."""
+    count = math.ceil(releases / per_namespace)
+    return [prefix] if count == 1 else [f"{prefix}-{k}" for k in range(count)]
+
+
 def promoted(version):
     return lambda s: s.get("phase") == "Promoted" and s.get("stableVersion") == str(version)
 
@@ -345,6 +362,9 @@ def main():
     parser.add_argument("--replicas", type=int, default=1, choices=range(0, 4), metavar="{0..3}",
                         help="pods per version; 0 = none: kube-controller-manager, the scheduler and kwok do a "
                              "fraction of the work and the operator the same (N = 10,000 on 2 cores)")
+    parser.add_argument("--releases-per-namespace", type=int, default=1000, metavar="K",
+                        help="releases in each of the run's namespaces (more than one namespace: the operator "
+                             "watches all of them)")
     parser.add_argument("--keep", action="store_true", help="leave the namespace and its releases")
     parser.add_argument("--dashboard", action="store_true", help="run the operator with --dashboard (its history rings)")
     parser.add_argument("--pause-simulator", action="store_true",
@@ -352,8 +372,8 @@ def main():
     parser.add_argument("--operator-arg", action="append", default=[], metavar="FLAG",
                         help="one more flag for the operator, e.g. --operator-arg=--workers=4 (repeatable)")
     args = parser.parse_args()
-    if args.releases < 1:
-        parser.error("--releases must be at least 1")
+    if args.releases < 1 or args.releases_per_namespace < 1:
+        parser.error("--releases and --releases-per-namespace must be at least 1")
     bench = Bench(args)
     try:
         result = bench.run()
