@@ -56,8 +56,8 @@ class Bench:
         self.args = args
         self.run_id = uuid.uuid4().hex[:6]
         self.names = [f"r{i:05d}" for i in range(args.releases)]
-        self.namespaces = namespaces(f"bench-{self.run_id}", len(self.names), args.releases_per_namespace)
-        self.namespace_of = {name: self.namespaces[i // args.releases_per_namespace] for i, name in enumerate(self.names)}
+        self.namespace_of = namespace_of(f"bench-{self.run_id}", self.names, args.releases_per_namespace)
+        self.namespaces = list(dict.fromkeys(self.namespace_of.values()))
         self.user = f"aviary-bench-{self.run_id}"
         self.kube = Kube()
         self.prometheus = os.environ["AVIARY_PROMETHEUS_URL"].rstrip("/")
@@ -337,13 +337,14 @@ class Bench:
                 f"idle_writes={idle_writes}")
 
 
-def namespaces(prefix, releases, per_namespace):
-    """The run's namespaces: prefix itself when one holds every release, else prefix-0, prefix-1, …
+def namespace_of(prefix, names, per_namespace):
+    """Each release's namespace: prefix itself when one holds every release, else prefix-0, prefix-1, …
     kube-controller-manager's EndpointSlice controllers look through every EndpointSlice of a Service's
     namespace each time they sync it, so 30,000 Services in one namespace (N = 10,000) keep a core busy
     with label matching; spread as releases are across a real cluster's teams, they do not."""
-    count = math.ceil(releases / per_namespace)
-    return [prefix] if count == 1 else [f"{prefix}-{k}" for k in range(count)]
+    if len(names) <= per_namespace:
+        return {name: prefix for name in names}
+    return {name: f"{prefix}-{i // per_namespace}" for i, name in enumerate(names)}
 
 
 def promoted(version):

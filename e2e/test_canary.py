@@ -73,8 +73,8 @@ def test_replica_ratio_abort_restores_the_stable_and_removes_the_canary(namespac
     request(namespace, "sorter", "abort", "a1")
     status = wait_phase("sorter", namespace, "RolledBack")
     assert status["stableVersion"] == "1" and status["rolledBackVersion"] == "2"
-    deps = wait_for("canary deleted", lambda: (lambda d: d if set(d) == {"1"} else None)(deployments(namespace, "sorter")))
-    assert deps["1"]["spec"]["replicas"] == 4
+    wait_for("canary deleted", lambda: set(deployments(namespace, "sorter")) == {"1"})
+    assert deployments(namespace, "sorter")["1"]["spec"]["replicas"] == 4
     selector = get("service", "sorter-canary", namespace)["spec"]["selector"]
     assert selector["aviary.dev/model-version"] == "1", selector
 
