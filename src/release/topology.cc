@@ -126,7 +126,9 @@ void planTopology(PlanContext& ctx, Plan& plan) {
   bool unconfirmed = last.phase == api::Phase::Pending && !d.traffic.stableVersion.empty();
   if (unconfirmed || !sameTraffic(d.traffic, applied)) {
     if (ctx.observed.router.ok) {
-      traffic.push_back(d.traffic);
+      // With the replica ratio the pod counts above are the split: there is no route to write, and
+      // the percentage the pods give (1 canary pod beside 1 stable pod is 50) seldom equals the step's.
+      if (!splitsByReplicas(ctx.spec())) traffic.push_back(d.traffic);
     } else {
       if (!ctx.degraded) ctx.setDegraded("TrafficRoutingFailed", ctx.observed.router.message);
       ctx.requeueAfter(kRouterRetryDelay);
