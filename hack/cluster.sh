@@ -102,6 +102,13 @@ start_apiserver() {
     --allow-privileged=true --profiling=false
 }
 
+# Checked before anything starts: a bad value must not leave half a cluster running.
+check_controller_manager_qps() {
+  local qps=${AVIARY_CONTROLLER_MANAGER_QPS:-}
+  [ -z "$qps" ] || [[ "$qps" =~ ^[1-9][0-9]{0,4}$ ]] ||
+    die "AVIARY_CONTROLLER_MANAGER_QPS: want a whole number of requests per second, 1..99999; got \"$qps\""
+}
+
 start_controller_manager() {
   # Its client's limit: Kubernetes' 20 requests/s (burst 30) unless AVIARY_CONTROLLER_MANAGER_QPS says
   # more (burst twice that). A ReplicaSet, a Deployment status and three EndpointSlices for every
@@ -273,6 +280,7 @@ cmd_up() {
   fi
   # A failed start leaves nothing running (the logs stay); AVIARY_KEEP_FAILED=1 keeps it to debug.
   [ "${AVIARY_KEEP_FAILED:-0}" = 1 ] || trap 'log "up failed: stopping what was started"; cmd_down' EXIT
+  check_controller_manager_qps
   discard_stale_state
   rm -f "$PORTS_FILE"
   load_ports
