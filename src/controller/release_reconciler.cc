@@ -317,9 +317,9 @@ Status ReleaseReconciler::actOne(Pass& pass, const release::Action& action) {
       Overloaded{
           [&](const WorkloadAction auto&) { return counted(workloadWrite(pass, action)()); },
           [&](const release::SetTraffic& a) {
-            // Blue-green: the Services switched above. Replica ratio: the planner's Ensure/ScaleDeployment
-            // actions already sized both versions; the router's own scaling would fight them.
-            if (!pass.router || pass.replicaRatio) return okStatus();
+            // Blue-green: the Services switched above. The replica ratio gets no SetTraffic: the
+            // planner's Deployment actions are its split (release/topology.cc).
+            if (!pass.router) return okStatus();
             api::ModelRelease target = pass.release;
             target.status = pass.plan.status;
             auto written = pass.router->setRoutes(traffic::routeTarget(target), {a.stableVersion, a.canaryVersion, a.canaryWeight, a.mirrorPercent, a.headerRoutes});
@@ -389,7 +389,7 @@ void ReleaseReconciler::recordEvent(Pass& pass, const release::RecordEvent& even
 // this pass, not in one more pass once the watch has delivered the route. The Events are those of the
 // plan the pass ends with.
 Status ReleaseReconciler::actAndReadBack(Pass& pass) {
-  pass.eventsLater = pass.router && !pass.replicaRatio &&
+  pass.eventsLater = pass.router &&
                      std::any_of(pass.plan.actions.begin(), pass.plan.actions.end(),
                                  [](const release::Action& a) { return std::holds_alternative<release::SetTraffic>(a); });
   auto acted = act(pass);
