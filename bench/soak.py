@@ -276,6 +276,17 @@ class Soak:
             time.sleep(1)
         return busy
 
+    def describe(self, names):
+        """What a release that did not settle was waiting for: its status, and its unanswered approvals."""
+        approvals = (kubectl_json("get", "releaseapprovals", "-n", self.namespace) or {"items": []})["items"]
+        for name in names:
+            s = (kubectl_json("get", "modelrelease", name, "-n", self.namespace) or {}).get("status") or {}
+            unanswered = [a["metadata"]["name"] for a in approvals
+                          if a["spec"].get("release") == name and not (a.get("status") or {}).get("phase")]
+            self.log(f"unsettled {name}: phase={s.get('phase')} step={s.get('currentStepIndex')} "
+                     f"canary={s.get('canaryVersion')} stable={s.get('stableVersion')} message={s.get('message')!r} "
+                     f"registrySync={len(s.get('registrySync') or [])} unanswered approvals={unanswered}")
+
     def duplicates(self):
         """Registry writes that reached MLflow more than once. Only each record's own writes count: its
         outcome tag and its alias move (tags like aviary.release are shared by every record of a version)."""
@@ -315,6 +326,7 @@ class Soak:
         violations = list(self.watcher.violations)
         if busy:
             violations.append(f"not settled after the faults stopped: {busy}")
+            self.describe(busy)
         for name in self.names:
             s = (kubectl_json("get", "modelrelease", name, "-n", self.namespace) or {}).get("status") or {}
             if s.get("phase") == "RolledBack":

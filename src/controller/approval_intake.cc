@@ -10,13 +10,18 @@ namespace aviary::controller {
 
 namespace {
 
-// Judged before: recorded in status.approvals, or answered on the object itself (status.phase), which
-// outlives the rollout whose start cleared status.approvals — an approval of an earlier rollout is
-// never judged again (nor its Accepted turned into Ignored).
-bool alreadyJudged(const api::ModelRelease& release, const nlohmann::json& object, const std::string& name) {
-  if (!object.value("status", nlohmann::json::object()).value("phase", std::string()).empty()) return true;
+// Answered on the object itself (status.phase), which outlives the rollout whose start cleared
+// status.approvals: an approval of an earlier rollout is never judged again (nor its Accepted turned
+// into Ignored).
+bool answered(const nlohmann::json& object) {
+  return !object.value("status", nlohmann::json::object()).value("phase", std::string()).empty();
+}
+
+// Judged in an earlier pass whose answer on the object was not written (the patch failed).
+const api::ApprovalRecord* judgedBefore(const api::ModelRelease& release, const std::string& name) {
   const auto& records = release.status.approvals;
-  return std::any_of(records.begin(), records.end(), [&](const api::ApprovalRecord& r) { return r.name == name; });
+  auto found = std::find_if(records.begin(), records.end(), [&](const api::ApprovalRecord& r) { return r.name == name; });
+  return found == records.end() ? nullptr : &*found;
 }
 
 // An approval created before the rollout in progress began cannot be about it (one left unanswered by
@@ -62,7 +67,11 @@ ApprovalIntake takeApprovals(const api::ModelRelease& release, const std::vector
   for (const auto& object : approvals) {
     const std::string name = (*object)["metadata"].value("name", std::string());
     if ((*object).value("spec", nlohmann::json::object()).value("release", std::string()) != release.metadata.name ||
-        alreadyJudged(release, *object, name)) {
+        answered(*object)) {
+      continue;
+    }
+    if (const auto* record = judgedBefore(release, name)) {
+      intake.unanswered.push_back(*record);
       continue;
     }
     api::ReleaseApproval approval;
@@ -89,7 +98,10 @@ ApprovalIntake takeApprovals(const api::ModelRelease& release, const std::vector
       record.accepted = decision.accepted;
       record.message = decision.accepted ? "accepted" : decision.reason;
       // A failed SubjectAccessReview is an outage, not a verdict: judge the approval again next time.
-      if (!decision.accepted && rbacReason.starts_with("SubjectAccessReview failed")) continue;
+      if (!decision.accepted && rbacReason.starts_with("SubjectAccessReview failed")) {
+        intake.reviewUnavailable = true;
+        continue;
+      }
       if (decision.accepted) {
         intake.decisions.push_back({name, approval.spec.decision == "approve", approval.spec.approvedBy,
                                     approval.spec.comment, decidedAt});

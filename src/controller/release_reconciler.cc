@@ -39,10 +39,12 @@ struct ReleaseReconciler::Pass {
   bool eventsLater = false;   // the plan's Events are recorded after the route's read-back
   std::set<std::string> acted;  // release::describe of the actions done, so a re-plan does none twice
   std::vector<api::ApprovalRecord> newApprovals;
+  std::vector<api::ApprovalRecord> unansweredApprovals;  // judged in an earlier pass; the object not answered
   traffic::RouterPtr router;  // null for blue-green (its Services are the switch) and invalid specs
   bool replicaRatio = false;  // the planner's replica counts are the split: SetTraffic writes nothing
   registry::ModelRegistryPtr registry;
   std::optional<TimePoint> registryRetryAt;
+  std::optional<TimePoint> approvalRetryAt;  // an approval not judged (review outage) or not answered yet
   std::map<std::string, std::string> liveUris;  // MODEL_URI on the live Deployments, by version
   release::Plan plan;
   api::ModelReleaseStatus status;  // what is written
@@ -224,6 +226,8 @@ void ReleaseReconciler::observe(Pass& pass) {
   auto intake = takeApprovals(release, approvals, deps_.client, pass.now);
   observed.approvals = std::move(intake.decisions);
   pass.newApprovals = std::move(intake.records);
+  pass.unansweredApprovals = std::move(intake.unanswered);
+  if (intake.reviewUnavailable) pass.approvalRetryAt = pass.now + kApprovalReviewRetryDelay;
 
   if (pass.registry && versionPending(release)) {
     auto info = pass.registry->getModelVersion(release.spec.model.name, release.spec.model.version);
@@ -497,6 +501,23 @@ void ReleaseReconciler::clearRequests(Pass& pass) {
   }
 }
 
+// Each approval judged this pass, and each judged before whose answer was not written, is answered on
+// the ReleaseApproval's own status once status.approvals holds its record. A failed answer is tried
+// again (approvalRetryAt): the approver is waiting for it.
+void ReleaseReconciler::answerApprovals(Pass& pass) {
+  for (const auto* records : {&pass.newApprovals, &pass.unansweredApprovals}) {
+    for (const auto& record : *records) {
+      auto acknowledged = acknowledgeApproval(deps_.client, pass.release.metadata.namespace_, record);
+      if (acknowledged.ok()) {
+        ++pass.writes;
+        continue;
+      }
+      pass.log.warn("approval status not written; will retry", {{"approval", record.name}, {"error", acknowledged.error().message}});
+      pass.approvalRetryAt = pass.now + kApprovalReviewRetryDelay;
+    }
+  }
+}
+
 void ReleaseReconciler::report(Pass& pass) {
   const auto& meta = pass.release.metadata;
   for (const auto& t : pass.taken) {
@@ -623,18 +644,13 @@ Result<runtime::ReconcileOutcome> ReleaseReconciler::reconcile(const std::string
   auto written = writeStatus(pass);
   if (!written.ok()) return written.error();
   clearRequests(pass);
-  for (const auto& record : pass.newApprovals) {
-    auto acknowledged = acknowledgeApproval(deps_.client, pass.release.metadata.namespace_, record);
-    if (!acknowledged.ok()) {
-      pass.log.warn("approval status not written", {{"approval", record.name}, {"error", acknowledged.error().message}});
-    }
-  }
+  answerApprovals(pass);
   report(pass);
   announcePhaseChange(pass);
 
   runtime::ReconcileOutcome outcome;
   outcome.requeueAfter = pass.plan.requeueAfter;
-  for (const auto& at : {pass.nextMeasurement, pass.registryRetryAt}) {
+  for (const auto& at : {pass.nextMeasurement, pass.registryRetryAt, pass.approvalRetryAt}) {
     if (!at) continue;
     Duration wait = until(*at, pass.now);
     if (!outcome.requeueAfter || wait < *outcome.requeueAfter) outcome.requeueAfter = wait;

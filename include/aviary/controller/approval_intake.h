@@ -17,7 +17,15 @@ namespace aviary::controller {
 struct ApprovalIntake {
   std::vector<release::ApprovalDecision> decisions;  // accepted, for the planner
   std::vector<api::ApprovalRecord> records;           // every newly judged approval, for status
+  std::vector<api::ApprovalRecord> unanswered;        // judged before, the object's answer not yet written
+  // An approval left unjudged because its SubjectAccessReview could not be asked (an outage, not a
+  // verdict): the pass must come back for it, as no watch event will.
+  bool reviewUnavailable = false;
 };
+
+// How soon a pass that left an approval unjudged (a SubjectAccessReview outage) or unanswered (its
+// status patch failed) tries again.
+inline constexpr Duration kApprovalReviewRetryDelay{5'000};
 
 // approvals: the cached ReleaseApprovals of the release's namespace. client: for SubjectAccessReviews.
 ApprovalIntake takeApprovals(const api::ModelRelease& release, const std::vector<runtime::ObjectPtr>& approvals,
@@ -25,7 +33,7 @@ ApprovalIntake takeApprovals(const api::ModelRelease& release, const std::vector
 
 // Writes the verdict on a ReleaseApproval back to its status (phase Accepted | Ignored, message), so
 // `kubectl get releaseapprovals` answers the approver. The release's status.approvals stays the record
-// the operator acts on; a failure here only costs the approver that answer.
+// the operator acts on; a failure here is retried while that record is kept (ApprovalIntake::unanswered).
 Status acknowledgeApproval(k8s::Client& client, const std::string& ns, const api::ApprovalRecord& record);
 
 // "<namespace>/<spec.release>" of a ReleaseApproval: the index (release_reconciler.h kReleaseIndex)

@@ -87,6 +87,7 @@ class ReleaseReconciler final : public runtime::Reconciler {
   void recordDecision(Pass& pass);
   Status writeStatus(Pass& pass);
   void clearRequests(Pass& pass);
+  void answerApprovals(Pass& pass);
   void report(Pass& pass);
   void announcePhaseChange(Pass& pass);
   // Unique per reconcile pass ("<random per process>-<counter>"): the reconcile_id of its log lines.

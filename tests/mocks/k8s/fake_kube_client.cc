@@ -17,13 +17,21 @@ void FakeKubeClient::addWatchScript(WatchScript script) {
   watchScripts_.push_back(std::move(script));
 }
 
-std::optional<Error> FakeKubeClient::takeFailure(const std::string& verb) {
+void FakeKubeClient::failNextOn(const std::string& verb, const k8s::ResourceType& type, Error error) {
+  Lock lock(mutex_);
+  failures_[verb + "|" + type.key()].push_back(std::move(error));
+}
+
+std::optional<Error> FakeKubeClient::takeFailure(const std::string& verb, const k8s::ResourceType& type) {
   ++calls_[verb];
-  auto& queue = failures_[verb];
-  if (queue.empty()) return std::nullopt;
-  Error error = queue.front();
-  queue.pop_front();
-  return error;
+  for (const std::string& queueKey : {verb + "|" + type.key(), verb}) {
+    auto& queue = failures_[queueKey];
+    if (queue.empty()) continue;
+    Error error = queue.front();
+    queue.pop_front();
+    return error;
+  }
+  return std::nullopt;
 }
 
 std::string FakeKubeClient::key(const k8s::ResourceType& type, const std::string& ns, const std::string& name) {
@@ -107,7 +115,7 @@ std::vector<k8s::WatchOptions> FakeKubeClient::watchCalls() const {
 
 Result<Json> FakeKubeClient::get(const k8s::ResourceType& type, const std::string& ns, const std::string& name) {
   Lock lock(mutex_);
-  if (auto failure = takeFailure("get")) return *failure;
+  if (auto failure = takeFailure("get", type)) return *failure;
   auto it = objects_.find(key(type, ns, name));
   if (it == objects_.end()) return notFound(type, name);
   return it->second;
@@ -116,7 +124,7 @@ Result<Json> FakeKubeClient::get(const k8s::ResourceType& type, const std::strin
 Result<k8s::ObjectList> FakeKubeClient::list(const k8s::ResourceType& type, const std::string& ns,
                                              const k8s::ListOptions&) {
   Lock lock(mutex_);
-  if (auto failure = takeFailure("list")) return *failure;
+  if (auto failure = takeFailure("list", type)) return *failure;
   k8s::ObjectList list;
   const std::string prefix = type.key() + "|" + ns + (ns.empty() ? "" : "|");
   for (const auto& [k, object] : objects_) {
@@ -129,7 +137,7 @@ Result<k8s::ObjectList> FakeKubeClient::list(const k8s::ResourceType& type, cons
 Result<Json> FakeKubeClient::create(const k8s::ResourceType& type, const std::string& ns, const Json& object) {
   Lock lock(mutex_);
   if (beforeNextCreate) std::exchange(beforeNextCreate, nullptr)();
-  if (auto failure = takeFailure("create")) return *failure;
+  if (auto failure = takeFailure("create", type)) return *failure;
   const std::string name = object["metadata"].value("name", "");
   if (objects_.count(key(type, ns, name))) return makeError(ErrorCode::AlreadyExists, name + " already exists");
   Json stored = object;
@@ -142,7 +150,7 @@ Result<Json> FakeKubeClient::create(const k8s::ResourceType& type, const std::st
 Result<Json> FakeKubeClient::update(const k8s::ResourceType& type, const std::string& ns, const Json& object) {
   Lock lock(mutex_);
   if (beforeNextUpdate) std::exchange(beforeNextUpdate, nullptr)();
-  if (auto failure = takeFailure("update")) return *failure;
+  if (auto failure = takeFailure("update", type)) return *failure;
   auto it = objects_.find(key(type, ns, object["metadata"].value("name", "")));
   if (it == objects_.end()) return notFound(type, object["metadata"].value("name", ""));
   const std::string sent = object["metadata"].value("resourceVersion", "");
@@ -159,7 +167,7 @@ Result<Json> FakeKubeClient::update(const k8s::ResourceType& type, const std::st
 Result<Json> FakeKubeClient::patch(const k8s::ResourceType& type, const std::string& ns, const std::string& name,
                                    k8s::PatchType patchType, const Json& patch, const std::string&) {
   Lock lock(mutex_);
-  if (auto failure = takeFailure("patch")) return *failure;
+  if (auto failure = takeFailure("patch", type)) return *failure;
   auto it = objects_.find(key(type, ns, name));
   if (it == objects_.end()) return notFound(type, name);
   Json patched = it->second;
@@ -186,7 +194,7 @@ Result<Json> FakeKubeClient::updateStatus(const k8s::ResourceType& type, const s
 Status FakeKubeClient::remove(const k8s::ResourceType& type, const std::string& ns, const std::string& name,
                               const k8s::DeleteOptions& options) {
   Lock lock(mutex_);
-  if (auto failure = takeFailure("delete")) return *failure;
+  if (auto failure = takeFailure("delete", type)) return *failure;
   auto it = objects_.find(key(type, ns, name));
   if (it == objects_.end()) return notFound(type, name);
   if (options.preconditionUid && *options.preconditionUid != it->second["metadata"].value("uid", "")) {
@@ -198,13 +206,13 @@ Status FakeKubeClient::remove(const k8s::ResourceType& type, const std::string& 
   return okStatus();
 }
 
-Status FakeKubeClient::watch(const k8s::ResourceType&, const std::string&, const k8s::WatchOptions& options,
+Status FakeKubeClient::watch(const k8s::ResourceType& type, const std::string&, const k8s::WatchOptions& options,
                              const std::function<void(const k8s::WatchEvent&)>& onEvent, const std::atomic<bool>& stop) {
   WatchScript script;
   {
     Lock lock(mutex_);
     watchCalls_.push_back(options);
-    if (auto failure = takeFailure("watch")) return *failure;
+    if (auto failure = takeFailure("watch", type)) return *failure;
     if (watchScripts_.empty()) return okStatus();
     script = std::move(watchScripts_.front());
     watchScripts_.pop_front();

@@ -46,6 +46,8 @@ class FakeKubeClient : public k8s::Client {
   // Failures the next calls of a verb ("get", "list", "create", "update", "patch", "delete", "watch")
   // return, in order.
   void failNext(const std::string& verb, Error error);
+  // As failNext, for calls on one resource type only (before any failNext of the verb).
+  void failNextOn(const std::string& verb, const k8s::ResourceType& type, Error error);
   void addWatchScript(WatchScript script);
 
   // Stores object as another client would (a uid when it has none, a new resourceVersion; no write
@@ -84,7 +86,7 @@ class FakeKubeClient : public k8s::Client {
   Result<Json> review(const k8s::ResourceType& type, const Json& review) override;
 
  private:
-  std::optional<Error> takeFailure(const std::string& verb);
+  std::optional<Error> takeFailure(const std::string& verb, const k8s::ResourceType& type);
   static std::string key(const k8s::ResourceType& type, const std::string& ns, const std::string& name);
   static Error notFound(const k8s::ResourceType& type, const std::string& name);
   Json stamp(Json object);

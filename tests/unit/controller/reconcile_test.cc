@@ -174,6 +174,63 @@ TEST_F(ReconcileTest, AnApprovalMadeBeforeTheRolloutBeganIsIgnored) {
   EXPECT_NE(answer.value("message", "").find("before this rollout began"), std::string::npos) << answer.dump();
 }
 
+// A SubjectAccessReview that cannot be asked (the API server unreachable) is an outage, not a verdict:
+// the approval stays unanswered and the pass comes back for it by itself, as no watch event will.
+TEST_F(ReconcileTest, AnApprovalTheSubjectAccessReviewCouldNotJudgeIsJudgedOnceItAnswers) {
+  rolloutOfVersion2(withSteps(releaseObject("1"), R"([{"setWeight": 30}, {"approval": {"users": ["alice"]}}, {"setWeight": 100}])"));
+  ASSERT_EQ(phase(), "AwaitingApproval");
+  bool reviewsAnswer = false;
+  server.reviewer = [&reviewsAnswer](const k8s::ResourceType&, const Json&) -> Result<Json> {
+    if (!reviewsAnswer) return makeError(ErrorCode::Unavailable, "connection reset by peer");
+    return Json{{"status", {{"allowed", true}}}};
+  };
+  server.seed(resources::kReleaseApprovals, Json::parse(R"({"apiVersion": "aviary.dev/v1alpha1",
+      "kind": "ReleaseApproval", "metadata": {"name": "ok-1", "namespace": "ml"},
+      "spec": {"release": "fraud", "decision": "approve", "approvedBy": "alice"}})"));
+  auto outcome = reconcile();
+  ASSERT_TRUE(outcome.ok());
+  EXPECT_EQ(phase(), "AwaitingApproval");
+  EXPECT_FALSE(server.stored(resources::kReleaseApprovals, kNs, "ok-1").contains("status")) << "not answered: not judged";
+  EXPECT_EQ(status().value("approvals", Json::array()).size(), 0u);
+  ASSERT_TRUE(outcome->requeueAfter.has_value()) << "nothing else wakes a release awaiting approval";
+  EXPECT_LE(*outcome->requeueAfter, kApprovalReviewRetryDelay);
+
+  reviewsAnswer = true;
+  clock.advance(*outcome->requeueAfter);
+  settle();
+  EXPECT_EQ(phase(), "Promoted");
+  EXPECT_EQ(server.stored(resources::kReleaseApprovals, kNs, "ok-1")["status"].value("phase", ""), "Accepted");
+}
+
+// The answer on the ReleaseApproval is written after the release's status; one that fails is written
+// by a later pass, woken for it, from the record in status.approvals; the approval is not judged again.
+TEST_F(ReconcileTest, AnApprovalWhoseAnswerWasNotWrittenIsAnsweredByALaterPass) {
+  rolloutOfVersion2(withSteps(releaseObject("1"), R"([{"setWeight": 30}, {"approval": {"users": ["alice"]}}, {"setWeight": 100}])"));
+  ASSERT_EQ(phase(), "AwaitingApproval");
+  int reviews = 0;
+  server.reviewer = [&reviews](const k8s::ResourceType&, const Json&) -> Result<Json> {
+    ++reviews;
+    return Json{{"status", {{"allowed", false}, {"reason", "no approve right"}}}};
+  };
+  server.seed(resources::kReleaseApprovals, Json::parse(R"({"apiVersion": "aviary.dev/v1alpha1",
+      "kind": "ReleaseApproval", "metadata": {"name": "bob-1", "namespace": "ml"},
+      "spec": {"release": "fraud", "decision": "approve", "approvedBy": "bob"}})"));
+  server.failNextOn("patch", resources::kReleaseApprovals, makeError(ErrorCode::Unavailable, "connection reset by peer"));
+  auto outcome = reconcile();
+  ASSERT_TRUE(outcome.ok());
+  ASSERT_EQ(status().value("approvals", Json::array()).size(), 1u);
+  EXPECT_FALSE(server.stored(resources::kReleaseApprovals, kNs, "bob-1").contains("status"));
+  ASSERT_TRUE(outcome->requeueAfter.has_value()) << "nothing else wakes a release awaiting approval";
+  EXPECT_LE(*outcome->requeueAfter, kApprovalReviewRetryDelay);
+
+  clock.advance(*outcome->requeueAfter);
+  settle();
+  EXPECT_EQ(phase(), "AwaitingApproval");
+  EXPECT_EQ(server.stored(resources::kReleaseApprovals, kNs, "bob-1")["status"].value("phase", ""), "Ignored");
+  EXPECT_EQ(reviews, 1) << "judged once";
+  EXPECT_EQ(status().value("approvals", Json::array()).size(), 1u);
+}
+
 TEST_F(ReconcileTest, AbortRollsBackInOnePassRouteFirst) {
   rolloutOfVersion2(releaseObject("1"));
   ON_CALL(mockApplier, deleteDeployment).WillByDefault([this](const workload::ReleaseRef& r, const std::string& v) {
