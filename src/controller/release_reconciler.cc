@@ -9,6 +9,7 @@
 #include "aviary/api/decode.h"
 #include "aviary/api/router_kinds.h"
 #include "aviary/api/validate.h"
+#include "aviary/common/urgent_scope.h"
 #include "aviary/controller/analysis_stages.h"
 #include "aviary/controller/approval_intake.h"
 #include "aviary/controller/merge_patch.h"
@@ -138,7 +139,7 @@ std::vector<std::vector<const release::Action*>> actionGroups(const release::Pla
   bool joinLast = false;
   for (const auto& action : plan.actions) {
     if (!acted.insert(release::describe(action)).second) continue;
-    const bool together = plan.workloadWritesAtOnce && isWorkloadAction(action);
+    const bool together = plan.trafficLeavesCanary && isWorkloadAction(action);
     if (together && joinLast) {
       groups.back().push_back(&action);
     } else {
@@ -366,6 +367,11 @@ Status ReleaseReconciler::actAtOnce(Pass& pass, const std::vector<const release:
 
 Status ReleaseReconciler::act(Pass& pass) {
   for (const auto& group : actionGroups(pass.plan, pass.acted)) {
+    const bool movingTraffic = std::any_of(group.begin(), group.end(), [&pass](const release::Action* a) {
+      return movesTraffic(*a, pass.router.get(), pass.replicaRatio);
+    });
+    // Traffic leaving the canary (a rollback) goes ahead of the client's rate-limit queue.
+    const UrgentScope urgent(movingTraffic && pass.plan.trafficLeavesCanary);
     const release::Action* failed = group.front();
     auto done = group.size() == 1 ? actOne(pass, *failed) : actAtOnce(pass, group, failed);
     if (!done.ok()) {
@@ -375,11 +381,7 @@ Status ReleaseReconciler::act(Pass& pass) {
       if (done.error().code == ErrorCode::InvalidSpec) reportUnfixableAction(pass, *failed, done.error());
       return done;
     }
-    if (std::any_of(group.begin(), group.end(), [&pass](const release::Action* a) {
-          return movesTraffic(*a, pass.router.get(), pass.replicaRatio);
-        })) {
-      pass.trafficMovedAt = deps_.clock.now();
-    }
+    if (movingTraffic) pass.trafficMovedAt = deps_.clock.now();
   }
   return okStatus();
 }

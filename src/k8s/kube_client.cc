@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <thread>
 
+#include "aviary/common/urgent_scope.h"
 #include "k8s/request_path.h"
 #include "k8s/status_error.h"
 #include "k8s/token_bucket.h"
@@ -169,7 +170,7 @@ class KubeClient final : public Client {
   }
 
   void pace() {
-    Duration wait = bucket_.reserve();
+    Duration wait = bucket_.reserve(UrgentScope::active());
     if (wait > Duration::zero()) sleep_(wait);
   }
 

@@ -8,7 +8,7 @@ namespace aviary::k8s {
 TokenBucket::TokenBucket(double qps, int burst, const Clock& clock)
     : qps_(qps), burst_(std::max(1, burst)), clock_(clock), tokens_(burst_), last_(clock.now()) {}
 
-Duration TokenBucket::reserve() {
+Duration TokenBucket::reserve(bool urgent) {
   if (qps_ <= 0) return Duration::zero();
   std::lock_guard<std::mutex> lock(mutex_);
   TimePoint now = clock_.now();
@@ -19,8 +19,9 @@ Duration TokenBucket::reserve() {
     last_ = now;
   }
   tokens_ -= 1;
-  if (tokens_ >= 0) return Duration::zero();
-  double waitSeconds = -tokens_ / qps_;
+  const double debt = urgent ? -tokens_ - burst_ : -tokens_;
+  if (debt <= 0) return Duration::zero();
+  double waitSeconds = debt / qps_;
   return std::chrono::ceil<Duration>(std::chrono::duration<double>(waitSeconds));
 }
 

@@ -17,7 +17,10 @@ class TokenBucket {
 
   // Takes one token (the bucket may go into debt) and returns the wait before the caller may proceed:
   // zero while tokens remain, then 1/qps apart.
-  Duration reserve();
+  // urgent: ahead of the queue. The token is taken all the same (the ordinary callers after it wait
+  // for it), but the caller waits only for the debt beyond `burst` tokens, so urgent requests
+  // overrun the rate by at most one burst and a flood of them is paced again.
+  Duration reserve(bool urgent = false);
 
  private:
   double qps_;

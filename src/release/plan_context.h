@@ -147,7 +147,7 @@ int32_t canarySizingShare(const api::ModelReleaseStatus& status);
 // ---- topology.cc --------------------------------------------------------------------------------
 // The Deployments, Services and traffic split the planned status implies, diffed against what was
 // observed: sets plan.actions to only the actions needed, in a safe order, and says whether the
-// workload writes among them may go at once (plan.workloadWritesAtOnce).
+// workload writes among them may go at once (plan.trafficLeavesCanary).
 void planTopology(PlanContext& ctx, Plan& plan);
 
 // ---- conditions.cc ------------------------------------------------------------------------------

@@ -146,7 +146,7 @@ void planTopology(PlanContext& ctx, Plan& plan) {
   // them at once (with the replica ratio the pod counts are the route).
   std::vector<Action>& out = plan.actions;
   auto append = [&out](std::vector<Action>& part) { out.insert(out.end(), part.begin(), part.end()); };
-  plan.workloadWritesAtOnce = awayFromCanary;
+  plan.trafficLeavesCanary = awayFromCanary;
   if (awayFromCanary) {
     append(traffic);
     append(services);

@@ -4,7 +4,8 @@
 // (tests, a client aimed at a specific server).
 //
 // Behaviour shared by every call:
-//  - a token bucket (options.qps / options.burst) paces requests, watches included;
+//  - a token bucket (options.qps / options.burst) paces requests, watches included; those sent inside
+//    an UrgentScope (common/urgent_scope.h) go ahead of its queue;
 //  - non-2xx answers become an Error mapped from the server's Status (see docs/k8s-client.md), the
 //    server's message kept;
 //  - 429 is retried on every verb (Retry-After honoured, at most kMaxRetryAfter each, 3 tries);

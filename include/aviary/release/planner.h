@@ -24,9 +24,10 @@ struct Plan {
   std::optional<Duration> requeueAfter;  // look again after this long even without a watch event
   // Traffic moves away from the canary: its Deployment and Services writes depend on no order among
   // them, and the act layer sends each run of them at once (a replica-ratio rollback then waits one
-  // round trip, not one per object). Otherwise they go one by one, so a failed scale-up stops the
-  // scale-down that would follow it.
-  bool workloadWritesAtOnce = false;
+  // round trip, not one per object), and sends the writes that move the traffic ahead of the
+  // client's rate-limit queue (common/urgent_scope.h). Otherwise they go one by one, so a failed
+  // scale-up stops the scale-down that would follow it.
+  bool trafficLeavesCanary = false;
 };
 
 Plan plan(const api::ModelRelease& release, const Observed& observed, TimePoint now);

@@ -12,7 +12,8 @@ namespace aviary::workload {
 
 using Write = std::function<Result<WriteOutcome>()>;
 
-// Every write's result, in the order given; all of them have returned when this does.
+// Every write's result, in the order given; all of them have returned when this does. The writes
+// sent on other threads are as urgent as the caller's (common/urgent_scope.h).
 std::vector<Result<WriteOutcome>> writeAtOnce(const std::vector<Write>& writes);
 
 }  // namespace aviary::workload

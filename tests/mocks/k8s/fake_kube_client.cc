@@ -165,8 +165,9 @@ Result<Json> FakeKubeClient::update(const k8s::ResourceType& type, const std::st
 }
 
 Result<Json> FakeKubeClient::patch(const k8s::ResourceType& type, const std::string& ns, const std::string& name,
-                                   k8s::PatchType patchType, const Json& patch, const std::string&) {
+                                   k8s::PatchType patchType, const Json& patch, const std::string& subresource) {
   Lock lock(mutex_);
+  if (onPatch) onPatch(type, subresource);
   if (auto failure = takeFailure("patch", type)) return *failure;
   auto it = objects_.find(key(type, ns, name));
   if (it == objects_.end()) return notFound(type, name);

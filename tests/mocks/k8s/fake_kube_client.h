@@ -36,6 +36,8 @@ class FakeKubeClient : public k8s::Client {
   // Run once, right before the next update / create is applied: let a test play a concurrent writer.
   std::function<void()> beforeNextUpdate;
   std::function<void()> beforeNextCreate;
+  // Called on every patch, on the caller's thread, before it is applied.
+  std::function<void(const k8s::ResourceType&, const std::string& subresource)> onPatch;
   // Applied to every created object, like server-side defaulting.
   std::function<void(Json&)> defaulter;
   // Applied to every updated object before it is stored, like the pruning of fields a CRD lacks.

@@ -5,6 +5,7 @@
 #include <condition_variable>
 #include <mutex>
 
+#include "aviary/common/urgent_scope.h"
 #include "aviary/workload/names.h"
 #include "unit/controller/reconciler_fixture.h"
 
@@ -87,6 +88,44 @@ TEST_F(RollbackWritesTest, ARollbacksDeploymentWritesGoOutAtOnce) {
   EXPECT_TRUE(scaleSawDelete && deleteSawScale) << "the stable's scale-up and the canary's deletion were sent one after the other";
   EXPECT_EQ(replicas("1"), 4);
   EXPECT_FALSE(exists("2"));
+}
+
+// The writes that take traffic off the canary go ahead of the client's rate-limit queue, on whichever
+// thread they are sent; the status write after them waits its turn.
+TEST_F(RollbackWritesTest, ARollbacksDeploymentWritesAreUrgentAndItsStatusWriteIsNot) {
+  pausedAt25();
+  bool scaleUrgent = false, deleteUrgent = false, statusUrgent = true;
+  ON_CALL(mockApplier, scaleDeployment).WillByDefault([&](auto&&... a) {
+    scaleUrgent = UrgentScope::active();
+    return realApplier()->scaleDeployment(a...);
+  });
+  ON_CALL(mockApplier, deleteDeployment).WillByDefault([&](auto&&... a) {
+    deleteUrgent = UrgentScope::active();
+    return realApplier()->deleteDeployment(a...);
+  });
+  annotate("abort", "a1");
+  server.onPatch = [&](const k8s::ResourceType& type, const std::string& subresource) {
+    if (type.key() == resources::kModelReleases.key() && subresource == "status") statusUrgent = UrgentScope::active();
+  };
+  ASSERT_TRUE(reconcile().ok());
+  ASSERT_EQ(phase(), "RolledBack");
+  EXPECT_TRUE(scaleUrgent) << "the stable's scale-up";
+  EXPECT_TRUE(deleteUrgent) << "the canary's deletion";
+  EXPECT_FALSE(statusUrgent);
+}
+
+TEST_F(RollbackWritesTest, TowardsTheCanaryTheWritesWaitTheirTurn) {
+  bool anyUrgent = false;
+  ON_CALL(mockApplier, ensureDeployment).WillByDefault([&](auto&&... a) {
+    anyUrgent = anyUrgent || UrgentScope::active();
+    return realApplier()->ensureDeployment(a...);
+  });
+  ON_CALL(mockApplier, scaleDeployment).WillByDefault([&](auto&&... a) {
+    anyUrgent = anyUrgent || UrgentScope::active();
+    return realApplier()->scaleDeployment(a...);
+  });
+  pausedAt25();
+  EXPECT_FALSE(anyUrgent);
 }
 
 TEST_F(RollbackWritesTest, AWriteFailingAmongThemFailsThePassAndTheOthersStillGoOut) {

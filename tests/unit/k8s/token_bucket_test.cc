@@ -39,6 +39,27 @@ TEST(TokenBucket, ClockSteppingBackDoesNotRefillOrDrain) {
   EXPECT_EQ(bucket.reserve(), milliseconds(1000));
 }
 
+TEST(TokenBucket, AnUrgentRequestGoesAheadOfTheQueueAndTheOthersWaitForItsToken) {
+  ManualClock clock;
+  TokenBucket bucket(10, 2, clock);
+  EXPECT_EQ(bucket.reserve(), milliseconds(0));
+  EXPECT_EQ(bucket.reserve(), milliseconds(0));
+  EXPECT_EQ(bucket.reserve(), milliseconds(100));
+  EXPECT_EQ(bucket.reserve(/*urgent=*/true), milliseconds(0)) << "ahead of the one waiting 100 ms";
+  EXPECT_EQ(bucket.reserve(), milliseconds(300)) << "behind the urgent request's token too";
+}
+
+TEST(TokenBucket, UrgentRequestsOverrunTheRateByAtMostOneBurst) {
+  ManualClock clock;
+  TokenBucket bucket(10, 2, clock);
+  EXPECT_EQ(bucket.reserve(true), milliseconds(0));
+  EXPECT_EQ(bucket.reserve(true), milliseconds(0));  // the bucket's own burst
+  EXPECT_EQ(bucket.reserve(true), milliseconds(0));
+  EXPECT_EQ(bucket.reserve(true), milliseconds(0));  // one burst beyond it
+  EXPECT_EQ(bucket.reserve(true), milliseconds(100));
+  EXPECT_EQ(bucket.reserve(), milliseconds(400)) << "an ordinary request waits out all of the debt";
+}
+
 TEST(TokenBucket, ZeroQpsMeansUnlimited) {
   ManualClock clock;
   TokenBucket bucket(0, 1, clock);

@@ -332,7 +332,7 @@ TEST_F(RatioCanaryTest, WritesTowardsTheCanaryGoOneByOne) {
   Plan first = pass();
   ASSERT_GE(indexOf<EnsureDeployment>(first), 0) << describeAll(first);
   EXPECT_LT(indexOf<EnsureDeployment>(first), indexOf<ScaleDeployment>(first)) << describeAll(first);
-  EXPECT_FALSE(first.workloadWritesAtOnce);
+  EXPECT_FALSE(first.trafficLeavesCanary);
 }
 
 TEST_F(RatioCanaryTest, OldStableScaledToZeroAtPromotionThenDeleted) {
