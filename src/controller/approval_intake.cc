@@ -99,7 +99,7 @@ ApprovalIntake takeApprovals(const api::ModelRelease& release, const std::vector
       record.message = decision.accepted ? "accepted" : decision.reason;
       // A failed SubjectAccessReview is an outage, not a verdict: judge the approval again next time.
       if (!decision.accepted && rbacReason.starts_with("SubjectAccessReview failed")) {
-        intake.reviewUnavailable = true;
+        intake.reviewFailure = rbacReason;
         continue;
       }
       if (decision.accepted) {

@@ -228,7 +228,10 @@ void ReleaseReconciler::observe(Pass& pass) {
   observed.approvals = std::move(intake.decisions);
   pass.newApprovals = std::move(intake.records);
   pass.unansweredApprovals = std::move(intake.unanswered);
-  if (intake.reviewUnavailable) pass.approvalRetryAt = pass.now + kApprovalReviewRetryDelay;
+  if (!intake.reviewFailure.empty()) {
+    pass.log.warn("approval not judged; will retry", {{"error", intake.reviewFailure}});
+    pass.approvalRetryAt = pass.now + kApprovalReviewRetryDelay;
+  }
 
   if (pass.registry && versionPending(release)) {
     auto info = pass.registry->getModelVersion(release.spec.model.name, release.spec.model.version);

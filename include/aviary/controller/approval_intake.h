@@ -5,6 +5,7 @@
 // never judged twice — not even after a new rollout clears status.approvals. An approval created
 // before the rollout in progress began is ignored: it cannot be about it.
 
+#include <string>
 #include <vector>
 
 #include "aviary/api/model_release.h"
@@ -18,9 +19,9 @@ struct ApprovalIntake {
   std::vector<release::ApprovalDecision> decisions;  // accepted, for the planner
   std::vector<api::ApprovalRecord> records;           // every newly judged approval, for status
   std::vector<api::ApprovalRecord> unanswered;        // judged before, the object's answer not yet written
-  // An approval left unjudged because its SubjectAccessReview could not be asked (an outage, not a
-  // verdict): the pass must come back for it, as no watch event will.
-  bool reviewUnavailable = false;
+  // Why an approval was left unjudged: its SubjectAccessReview could not be asked (an outage, not a
+  // verdict). Non-empty, the pass must come back for it, as no watch event will.
+  std::string reviewFailure;
 };
 
 // How soon a pass that left an approval unjudged (a SubjectAccessReview outage) or unanswered (its
