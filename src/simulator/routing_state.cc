@@ -10,6 +10,7 @@
 #include "aviary/api/model_release.h"
 #include "aviary/api/router_kinds.h"
 #include "aviary/api/header_match.h"
+#include "aviary/common/json_member.h"
 #include "aviary/workload/names.h"
 
 namespace aviary::simulator {
@@ -28,12 +29,6 @@ std::string stringAt(const Json& object, const Json::json_pointer& pointer) {
 double numberOr(const Json& object, const char* key, double fallback) {
   auto it = object.find(key);
   return it != object.end() && it->is_number() ? it->get<double>() : fallback;
-}
-
-const Json& memberOrNull(const Json& object, const char* key) {
-  static const Json kNull;
-  auto it = object.find(key);
-  return it == object.end() ? kNull : *it;
 }
 
 // "svc", "svc.ns", "svc.ns.svc.cluster.local" → "svc".
@@ -55,9 +50,7 @@ std::string lower(std::string text) {
 // The header conditions of the rule's first match: the simulator's requests differ only by headers.
 std::vector<HeaderCondition> gatewayHeaders(const Json& rule) {
   std::vector<HeaderCondition> out;
-  const Json& matches = memberOrNull(rule, "matches");
-  if (!matches.is_array() || matches.empty()) return out;
-  for (const Json& h : memberOrNull(matches[0], "headers")) {
+  for (const Json& h : firstMatchHeaders(rule, "matches")) {
     const bool regex = h.value("type", "Exact") == "RegularExpression";
     out.push_back({lower(h.value("name", "")), regex ? "" : h.value("value", ""), regex ? h.value("value", "") : "", regex});
   }
@@ -103,9 +96,7 @@ std::vector<RawRule> httpRouteRules(const Json& route) {
 
 std::vector<HeaderCondition> istioHeaders(const Json& http) {
   std::vector<HeaderCondition> out;
-  const Json& matches = memberOrNull(http, "match");
-  if (!matches.is_array() || matches.empty()) return out;
-  const Json& headers = memberOrNull(matches[0], "headers");
+  const Json& headers = firstMatchHeaders(http, "match");
   if (!headers.is_object()) return out;
   for (const auto& [name, condition] : headers.items()) {
     if (condition.contains("exact")) out.push_back({lower(name), condition.value("exact", ""), "", false});

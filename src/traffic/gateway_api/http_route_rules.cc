@@ -3,21 +3,14 @@
 #include <algorithm>
 
 #include "aviary/api/header_match.h"
+#include "aviary/common/json_member.h"
 #include "aviary/workload/names.h"
 
 namespace aviary::traffic {
 namespace {
 
-// The member, or null (which iterates as empty) when absent.
-const Json& member(const Json& object, const char* key) {
-  static const Json kNull;
-  if (!object.is_object()) return kNull;
-  auto it = object.find(key);
-  return it == object.end() ? kNull : *it;
-}
-
 bool isWeightedRule(const Json& rule, const BackendKind& kind) {
-  for (const Json& ref : member(rule, "backendRefs")) {
+  for (const Json& ref : memberOrNull(rule, "backendRefs")) {
     if (kind.roleOf(ref) != BackendRole::Other) return true;
   }
   return false;
@@ -25,11 +18,11 @@ bool isWeightedRule(const Json& rule, const BackendKind& kind) {
 
 // The filter index of the RequestMirror to the canary Service, or -1.
 int mirrorFilter(const Json& rule, const BackendKind& kind) {
-  const Json& filters = member(rule, "filters");
+  const Json& filters = memberOrNull(rule, "filters");
   for (size_t i = 0; i < filters.size(); ++i) {
     const Json& f = filters[i];
     if (f.value("type", "") != "RequestMirror" || !f.contains("requestMirror")) continue;
-    if (kind.roleOf(member(f["requestMirror"], "backendRef")) == BackendRole::Canary) {
+    if (kind.roleOf(memberOrNull(f["requestMirror"], "backendRef")) == BackendRole::Canary) {
       return static_cast<int>(i);
     }
   }
@@ -86,7 +79,7 @@ Json headerCondition(const api::HeaderMatch& match) {
 Json headerRule(const Json& weighted, const BackendKind& kind, const api::HeaderRoute& route) {
   Json rule = weighted;
   rule.erase("name");
-  Json matches = member(weighted, "matches");
+  Json matches = memberOrNull(weighted, "matches");
   if (matches.empty()) matches.push_back({{"path", {{"type", "PathPrefix"}, {"value", "/"}}}});
   for (Json& m : matches) {
     for (const auto& condition : route.match) m["headers"].push_back(headerCondition(condition));
@@ -125,11 +118,8 @@ int32_t mirrorPercentOf(const Json& filter) {
 }
 
 std::vector<api::HeaderMatch> matchesOf(const Json& rule, const Json& weighted) {
-  static const Json none = Json::array();
-  const Json& matches = member(rule, "matches");
-  const Json& own = matches.empty() ? none : member(matches[0], "headers");
-  const Json& baseMatches = member(weighted, "matches");
-  const Json& base = baseMatches.empty() ? none : member(baseMatches[0], "headers");
+  const Json& own = firstMatchHeaders(rule, "matches");
+  const Json& base = firstMatchHeaders(weighted, "matches");
   std::vector<api::HeaderMatch> out;
   for (size_t i = base.size(); i < own.size(); ++i) {
     api::HeaderMatch m;
@@ -171,13 +161,13 @@ BackendKind httpRouteBackends(const workload::ReleaseRef& release) {
 
 bool isHeaderRule(const Json& rule, const workload::ReleaseRef& release) {
   const BackendKind kind = httpRouteBackends(release);
-  const Json& refs = member(rule, "backendRefs");
+  const Json& refs = memberOrNull(rule, "backendRefs");
   if (refs.empty() || !std::all_of(refs.begin(), refs.end(), [&](const Json& r) { return kind.roleOf(r) == BackendRole::Canary; })) {
     return false;
   }
-  for (const Json& f : member(rule, "filters")) {
+  for (const Json& f : memberOrNull(rule, "filters")) {
     if (f.value("type", "") != "RequestHeaderModifier" || !f.contains("requestHeaderModifier")) continue;
-    for (const Json& set : member(f["requestHeaderModifier"], "set")) {
+    for (const Json& set : memberOrNull(f["requestHeaderModifier"], "set")) {
       if (set.value("name", "") == kRouteMarkerHeader) return true;
     }
   }
@@ -201,7 +191,7 @@ void setCanaryRules(Json& route, const workload::ReleaseRef& release, const Traf
 
 void readCanaryRules(const Json& route, const workload::ReleaseRef& release, RouteState& state) {
   const BackendKind kind = httpRouteBackends(release);
-  const Json& rules = member(member(route, "spec"), "rules");
+  const Json& rules = memberOrNull(memberOrNull(route, "spec"), "rules");
   std::vector<const Json*> headerRules;
   for (const Json& rule : rules) {
     if (isHeaderRule(rule, release)) {

@@ -4,17 +4,11 @@
 #include <optional>
 #include <set>
 
+#include "aviary/common/json_member.h"
 #include "aviary/workload/names.h"
 
 namespace aviary::traffic {
 namespace {
-
-const Json& member(const Json& object, const char* key) {
-  static const Json kNull;
-  if (!object.is_object()) return kNull;
-  auto it = object.find(key);
-  return it == object.end() ? kNull : *it;
-}
 
 std::string headerRouteName(const workload::ReleaseRef& release, const std::string& route) {
   return "aviary-" + release.name + "-" + route;
@@ -37,7 +31,7 @@ std::string hostOf(const Json& destination) {
 
 // The canary's destination (host form and port of the first of the release's destinations).
 Json canaryDestination(const Json& http, const BackendKind& kind) {
-  for (const Json& d : member(http, "route")) {
+  for (const Json& d : memberOrNull(http, "route")) {
     if (kind.roleOf(d) != BackendRole::Other) return kind.retarget(d, BackendRole::Canary)["destination"];
   }
   return Json::object();
@@ -54,7 +48,7 @@ Json headerRoute(const Json& managed, const BackendKind& kind, const workload::R
   Json http = managed;
   for (const char* key : {"mirror", "mirrorPercentage", "mirrors", "mirror_percent"}) http.erase(key);
   http["name"] = headerRouteName(release, route.name);
-  Json matches = member(managed, "match");
+  Json matches = memberOrNull(managed, "match");
   if (matches.empty()) matches.push_back(Json::object());
   for (Json& m : matches) {
     for (const auto& condition : route.match) m["headers"][condition.header] = headerCondition(condition);
@@ -89,11 +83,8 @@ Status setMirror(Json& http, const BackendKind& kind, const std::string& describ
 }
 
 std::vector<api::HeaderMatch> matchesOf(const Json& http, const Json& managed) {
-  static const Json none = Json::object();
-  const Json& matches = member(http, "match");
-  const Json& own = matches.empty() ? none : member(matches[0], "headers");
-  const Json& baseMatches = member(managed, "match");
-  const Json& base = baseMatches.empty() ? none : member(baseMatches[0], "headers");
+  const Json& own = firstMatchHeaders(http, "match");
+  const Json& base = firstMatchHeaders(managed, "match");
   std::vector<api::HeaderMatch> out;
   if (!own.is_object()) return out;
   for (const auto& [name, condition] : own.items()) {
@@ -136,7 +127,7 @@ BackendKind istioDestinations(const workload::ReleaseRef& release) {
 bool isHeaderRoute(const Json& http, const workload::ReleaseRef& release) {
   if (http.value("name", "").rfind(headerRouteName(release, ""), 0) != 0) return false;
   const BackendKind kind = istioDestinations(release);
-  const Json& route = member(http, "route");
+  const Json& route = memberOrNull(http, "route");
   if (route.empty()) return false;
   for (const Json& d : route) {
     if (kind.roleOf(d) != BackendRole::Canary) return false;
@@ -169,7 +160,7 @@ void readCanaryRoutes(const Json& vs, size_t managed, const workload::ReleaseRef
   const Json& route = http[managed];
   state.mirrorPercent = 0;
   if (route.contains("mirror") && kind.roleOf(Json{{"destination", route["mirror"]}}) == BackendRole::Canary) {
-    const Json& percentage = member(route, "mirrorPercentage");
+    const Json& percentage = memberOrNull(route, "mirrorPercentage");
     state.mirrorPercent = percentage.is_object() ? static_cast<int32_t>(std::lround(percentage.value("value", 100.0))) : 100;
   }
   state.headerMatches.clear();
