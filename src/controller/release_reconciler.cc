@@ -1,6 +1,7 @@
 #include "aviary/controller/release_reconciler.h"
 
 #include <algorithm>
+#include <cmath>
 #include <concepts>
 #include <cstdio>
 #include <random>
@@ -158,6 +159,8 @@ class PassTimer {
   ~PassTimer() {
     if (metrics_) metrics_->reconcileDuration.observe(secondsBetween(start_, clock_.now()));
   }
+  // Milliseconds so far, to a tenth.
+  double elapsedMs() const { return std::round(10000.0 * secondsBetween(start_, clock_.now())) / 10.0; }
   PassTimer(const PassTimer&) = delete;
   PassTimer& operator=(const PassTimer&) = delete;
 
@@ -660,7 +663,9 @@ Result<runtime::ReconcileOutcome> ReleaseReconciler::reconcile(const std::string
     Duration wait = until(*at, pass.now);
     if (!outcome.requeueAfter || wait < *outcome.requeueAfter) outcome.requeueAfter = wait;
   }
-  pass.log.debug("reconciled", {{"actions", pass.plan.actions.size()}, {"writes", pass.writes}});
+  nlohmann::json summary = {{"actions", pass.plan.actions.size()}, {"writes", pass.writes}, {"ms", timer.elapsedMs()}};
+  if (outcome.requeueAfter) summary["requeueMs"] = outcome.requeueAfter->count();
+  pass.log.debug("reconciled", summary);
   return outcome;
 }
 

@@ -110,6 +110,21 @@ TEST_F(ReconcileTest, APauseAfterAWeightStartsInThePassThatWroteTheWeight) {
   EXPECT_EQ(announced, (std::vector<std::string>{"Promoted", "Progressing", "Paused"}));
 }
 
+TEST_F(ReconcileTest, EveryPassEndsWithADebugLineOfItsWritesAndDuration) {
+  server.seed(resources::kModelReleases, releaseObject("1"));
+  ASSERT_TRUE(reconcile().ok());
+  auto first = logged("reconciled");
+  ASSERT_EQ(first.size(), 1u);
+  EXPECT_EQ(first[0]["writes"], server.writes) << "a first release's Deployment, Services and status";
+  EXPECT_TRUE(first[0]["ms"].is_number());
+}
+
+TEST_F(ReconcileTest, APausedPassLogsWhenItComesBack) {
+  rolloutOfVersion2(withSteps(releaseObject("1"), R"([{"setWeight": 30}, {"pause": {"duration": "1m"}}])"));
+  ASSERT_EQ(phase(), "Paused");
+  EXPECT_EQ(logged("reconciled").back()["requeueMs"], 60000) << "the pause's end";
+}
+
 TEST_F(ReconcileTest, ApprovalStepAwaitsApproval) {
   rolloutOfVersion2(withSteps(releaseObject("1"), R"([{"setWeight": 30}, {"approval": {"groups": ["managers"]}}, {"setWeight": 100}])"));
   EXPECT_EQ(phase(), "AwaitingApproval");

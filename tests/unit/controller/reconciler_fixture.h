@@ -209,9 +209,20 @@ class ReconcilerTest : public ::testing::Test {
   MockMetricProvider* metrics = nullptr;  // owned by the provider registry
   workload::WorkloadApplier* realApplier() { return realApplier_.get(); }
 
+  // The operator's log lines (every level) whose msg is msg, in order.
+  std::vector<Json> logged(const std::string& msg) const {
+    std::vector<Json> lines;
+    std::istringstream in(logs_.str());
+    for (std::string line; std::getline(in, line);) {
+      Json parsed = Json::parse(line);
+      if (parsed.value("msg", "") == msg) lines.push_back(std::move(parsed));
+    }
+    return lines;
+  }
+
  private:
   std::ostringstream logs_;
-  runtime::Logger logger_{logs_, clock, runtime::LogLevel::Error};
+  runtime::Logger logger_{logs_, clock, runtime::LogLevel::Debug};
   runtime::Informer releases_{server, resources::kModelReleases, {}, logger_};
   runtime::Informer approvals_{server, resources::kReleaseApprovals, {}, logger_};
   runtime::Informer deployments_{server, resources::kDeployments, {}, logger_};
