@@ -63,6 +63,7 @@ int operatorCommand(const Invocation& call) {
   const auto& options = flags->manager;
   logger.info("starting", {{"version", AVIARY_VERSION}, {"namespace", options.namespace_.empty() ? "*" : options.namespace_},
                            {"workers", options.workers}, {"measurementWorkers", options.measurementWorkers},
+                           {"wokenWorkers", options.wokenWorkers},
                            {"leaderElect", options.leaderElect},
                            {"egressLoopback", egress->loopbackAllowed() ? "allowed" : "denied"}});
   manager::Manager manager(options, **client, *restConfig, logger, signals, registry, metrics, std::move(*egress));

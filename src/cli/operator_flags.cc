@@ -20,7 +20,7 @@ const char* const kOperatorUsage =
     "         [--kube-qps 50] [--kube-burst 100]\n"
     "         [--dashboard]\n"
     "         [--egress-allow LIST] [--egress-deny LIST] [--egress-loopback auto|allow|deny]\n"
-    "         [--measurement-workers 4]\n";
+    "         [--measurement-workers 4] [--woken-workers 6]\n";
 
 namespace {
 
@@ -30,7 +30,8 @@ constexpr const char* kValueFlags[] = {
     "--lease-duration", "--renew-deadline", "--retry-period", "--health-addr", "--log-level",
     "--api-addr",     "--api-tls-cert", "--api-tls-key",  "--notify-url",  "--notify-format",
     "--kube-qps",     "--kube-burst",
-    "--egress-allow", "--egress-deny", "--egress-loopback", "--measurement-workers"};
+    "--egress-allow", "--egress-deny", "--egress-loopback", "--measurement-workers",
+    "--woken-workers"};
 
 std::vector<FlagSpec> operatorFlagSpecs() {
   std::vector<FlagSpec> specs;
@@ -62,6 +63,7 @@ Status setValue(OperatorFlags& flags, const std::string& name, const std::string
   if (name == "--namespace") flags.manager.namespace_ = value;
   if (name == "--workers") return integer(1, 64, flags.manager.workers);
   if (name == "--measurement-workers") return integer(1, 64, flags.manager.measurementWorkers);
+  if (name == "--woken-workers") return integer(0, 64, flags.manager.wokenWorkers);
   if (name == "--kube-burst") return integer(1, 100'000, flags.kubeBurst);
   if (name == "--kube-qps") {
     char* end = nullptr;

@@ -30,12 +30,6 @@ namespace {
 
 using runtime::ObjectPtr;
 constexpr const char* kReleaseLabel = "aviary.dev/release";
-// Workers beside --workers that take only releases put first in the queue (a gate's look came in failing, or
-// the cache caught up with our write): a failed gate is acted on without waiting for a busy worker. Failing
-// looks come in bursts (rollouts started together fail together: up to 13 within 100 ms in bench/ at
-// N = 1,000), so several take them side by side and each rollback's route write goes out without waiting
-// for the cleanup writes of the rollbacks before it. Idle, they only sleep.
-constexpr int kFirstWorkers = 6;
 
 // Unique per replica: the pod (host) name, plus the pid so two processes on one host differ.
 std::string replicaIdentity() {
@@ -255,7 +249,7 @@ class Manager::Impl {
                                             ReleaseWakers{[this](const std::string& key) { queue_.addFirst(key); },
                                                           [this](const std::string& key) { queue_.add(key); }});
     controller_ = std::make_unique<runtime::Controller>(queue_, stack_->reconciler(), logger_,
-                                                         runtime::ControllerOptions{"modelrelease", flags_.workers, kFirstWorkers});
+                                                         runtime::ControllerOptions{"modelrelease", flags_.workers, flags_.wokenWorkers});
     controller_->start();
   }
 

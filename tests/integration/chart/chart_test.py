@@ -196,10 +196,11 @@ def check_default_rendering(helm):
 # Every optional feature the chart exposes as a value, and the flags, ports and volumes it must render.
 API_VALUES = ["--set", "api.enabled=true", "--set", "api.port=9443", "--set", "api.tls.secretName=aviary-api-tls",
               "--set", "enableCommandGates=true", "--set", "workers=4", "--set", "measurementWorkers=8",
+              "--set", "wokenWorkers=0",
               "--set", "kubeClient.qps=20", "--set", "kubeClient.burst=40"]
 API_ARGS = ["--api-addr", "0.0.0.0:9443", "--api-tls-cert", "/etc/aviary/api-tls/tls.crt",
             "--api-tls-key", "/etc/aviary/api-tls/tls.key", "--enable-command-gates",
-            "--workers", "4", "--measurement-workers", "8", "--kube-qps", "20", "--kube-burst", "40"]
+            "--workers", "4", "--measurement-workers", "8", "--woken-workers", "0", "--kube-qps", "20", "--kube-burst", "40"]
 
 
 def operator_objects(helm, *values):
@@ -214,7 +215,7 @@ def operator_objects(helm, *values):
 
 
 def check_api_and_client_values(helm):
-    """api.*, enableCommandGates, workers, measurementWorkers and kubeClient.* render their flags after the default ones, the port named
+    """api.*, enableCommandGates, workers, measurementWorkers, wokenWorkers and kubeClient.* render their flags after the default ones, the port named
     api in the container and a Service, the TLS Secret mounted where the flags point; the API server
     accepts the result. Each value alone renders only its own part."""
     default_container, default_pod, default_services = operator_objects(helm)
@@ -222,7 +223,7 @@ def check_api_and_client_values(helm):
     if not (default_container and container):
         return
     check(container["args"] == default_container["args"] + API_ARGS,
-          "api, enableCommandGates, workers, measurementWorkers and kubeClient values render their flags after the default ones",
+          "api, enableCommandGates, workers, measurementWorkers, wokenWorkers and kubeClient values render their flags after the default ones",
           "args: %s" % container["args"])
     check({"name": "api", "containerPort": 9443} in container["ports"], "the container has the port api 9443",
           json.dumps(container["ports"]))

@@ -19,6 +19,7 @@ TEST(OperatorFlags, DefaultsMatchTheUsageText) {
   ASSERT_TRUE(flags.ok());
   EXPECT_EQ(flags->manager.workers, 2);
   EXPECT_EQ(flags->manager.measurementWorkers, 4);
+  EXPECT_EQ(flags->manager.wokenWorkers, 6);
   EXPECT_FALSE(flags->manager.leaderElect);
   EXPECT_FALSE(flags->manager.commandGates);
   EXPECT_EQ(flags->manager.healthAddr, "127.0.0.1:8080");
@@ -66,6 +67,14 @@ TEST(OperatorFlags, MeasurementWorkersAreBounded) {
   ASSERT_TRUE(flags) << flags.error().message;
   EXPECT_EQ(flags->manager.measurementWorkers, 8);
   EXPECT_EQ(errorOf({"--measurement-workers", "0"}), "--measurement-workers: want 1..64, got \"0\"");
+}
+
+TEST(OperatorFlags, WokenWorkersMayBeNone) {
+  auto none = parseOperatorFlags({"--woken-workers=0"});
+  ASSERT_TRUE(none) << none.error().message;
+  EXPECT_EQ(none->manager.wokenWorkers, 0);
+  EXPECT_EQ(errorOf({"--woken-workers", "65"}), "--woken-workers: want 0..64, got \"65\"");
+  EXPECT_EQ(errorOf({"--woken-workers", "many"}), "--woken-workers: want 0..64, got \"many\"");
 }
 
 TEST(OperatorFlags, TheDashboardIsServedOnTheApiListener) {
