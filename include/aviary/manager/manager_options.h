@@ -19,9 +19,8 @@ struct ManagerOptions {
   // Workers beside `workers` that take only releases put first in the queue (a gate's look came in
   // failing, or the cache caught up with our write): a failed gate is acted on without waiting for a
   // busy worker. Failing looks come in bursts (rollouts started together fail together: up to 13 within
-  // 100 ms in bench/ at N = 1,000), so several take them side by side. Each holds its pass's API
-  // requests, so more than the API server answers at once only slows every write (docs/benchmarks.md,
-  // N = 10,000). 0: the ordinary workers take these releases first.
+  // 100 ms in bench/ at N = 1,000), so several take them side by side (docs/benchmarks.md has N = 10,000
+  // with one and with six). 0: the ordinary workers take these releases first.
   int wokenWorkers = 6;
   bool leaderElect = false;
   bool commandGates = false;  // --enable-command-gates (analysis_runner.h ProviderOptions)
