@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <random>
 #include <set>
+#include <utility>
 
 #include "aviary/api/decode.h"
 #include "aviary/api/router_kinds.h"
@@ -131,23 +132,31 @@ bool isWorkloadAction(const release::Action& action) {
   return std::visit([](const auto& a) { return WorkloadAction<std::decay_t<decltype(a)>>; }, action);
 }
 
-// The plan's actions this pass has not done yet, in order, each in a group of its own; when the plan's
-// workload writes may go at once, each run of them is one group. Planned again after the read-back,
-// what the pass did already is not done twice (a Deployment it deleted is still in the cache, and
-// deleting it again would cost a request).
-std::vector<std::vector<const release::Action*>> actionGroups(const release::Plan& plan, std::set<std::string>& acted) {
+// The plan's actions this pass has not done yet, in order, each in a group of its own. Away from the
+// canary each run of workload writes goes at once, in up to two groups: the writes that move traffic,
+// then the rest (with the replica ratio the canary Service follows the Deployments: the root Service
+// carries the users, so the rollback's reaction does not wait on it). Planned again after the
+// read-back, what the pass did already is not done twice (a Deployment it deleted is still in the
+// cache, and deleting it again would cost a request).
+std::vector<std::vector<const release::Action*>> actionGroups(const release::Plan& plan, std::set<std::string>& acted,
+                                                              const traffic::Router* router, bool replicaRatio) {
   std::vector<std::vector<const release::Action*>> groups;
-  bool joinLast = false;
+  std::vector<const release::Action*> moving, rest;  // the run of workload writes being gathered
+  auto closeRun = [&] {
+    for (auto* run : {&moving, &rest}) {
+      if (!run->empty()) groups.push_back(std::exchange(*run, {}));
+    }
+  };
   for (const auto& action : plan.actions) {
     if (!acted.insert(release::describe(action)).second) continue;
-    const bool together = plan.trafficLeavesCanary && isWorkloadAction(action);
-    if (together && joinLast) {
-      groups.back().push_back(&action);
+    if (plan.trafficLeavesCanary && isWorkloadAction(action)) {
+      (movesTraffic(action, router, replicaRatio) ? moving : rest).push_back(&action);
     } else {
+      closeRun();
       groups.push_back({&action});
     }
-    joinLast = together;
   }
+  closeRun();
   return groups;
 }
 
@@ -372,7 +381,7 @@ Status ReleaseReconciler::actAtOnce(Pass& pass, const std::vector<const release:
 }
 
 Status ReleaseReconciler::act(Pass& pass) {
-  for (const auto& group : actionGroups(pass.plan, pass.acted)) {
+  for (const auto& group : actionGroups(pass.plan, pass.acted, pass.router.get(), pass.replicaRatio)) {
     const bool movingTraffic = std::any_of(group.begin(), group.end(), [&pass](const release::Action* a) {
       return movesTraffic(*a, pass.router.get(), pass.replicaRatio);
     });

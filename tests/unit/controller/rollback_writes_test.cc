@@ -1,5 +1,6 @@
 // With the replica ratio the pods are the split: a rollback's Deployment writes go out at once, so
-// taking traffic off the canary waits for one round trip, not one per Deployment. A write that fails
+// taking traffic off the canary waits for one round trip, not one per Deployment (and not for the
+// canary Service's write, which follows). A write that fails
 // among them fails the pass without holding back the others. Towards the canary they go one by one.
 
 #include <condition_variable>
@@ -112,6 +113,40 @@ TEST_F(RollbackWritesTest, ARollbacksDeploymentWritesAreUrgentAndItsStatusWriteI
   EXPECT_TRUE(scaleUrgent) << "the stable's scale-up";
   EXPECT_TRUE(deleteUrgent) << "the canary's deletion";
   EXPECT_FALSE(statusUrgent);
+}
+
+// With the replica ratio the root Service carries the users: the canary Service's write moves no
+// traffic, so it follows the Deployment writes instead of holding back the rollback's reaction.
+TEST_F(RollbackWritesTest, ARollbacksCanaryServiceWriteFollowsItsDeploymentWritesAndIsNotUrgent) {
+  pausedAt25();
+  std::mutex mutex;
+  std::vector<std::string> order;
+  bool servicesUrgent = true;
+  auto noted = [&](const std::string& what) {
+    std::lock_guard lock(mutex);
+    order.push_back(what);
+  };
+  ON_CALL(mockApplier, scaleDeployment).WillByDefault([&](auto&&... a) {
+    auto done = realApplier()->scaleDeployment(a...);
+    noted("scale");
+    return done;
+  });
+  ON_CALL(mockApplier, deleteDeployment).WillByDefault([&](auto&&... a) {
+    auto done = realApplier()->deleteDeployment(a...);
+    noted("delete");
+    return done;
+  });
+  ON_CALL(mockApplier, ensureServices).WillByDefault([&](auto&&... a) {
+    servicesUrgent = UrgentScope::active();
+    noted("services");
+    return realApplier()->ensureServices(a...);
+  });
+  annotate("abort", "a1");
+  ASSERT_TRUE(reconcile().ok());
+  ASSERT_EQ(phase(), "RolledBack");
+  ASSERT_EQ(order.size(), 3u) << ::testing::PrintToString(order);
+  EXPECT_EQ(order.back(), "services") << ::testing::PrintToString(order);
+  EXPECT_FALSE(servicesUrgent);
 }
 
 TEST_F(RollbackWritesTest, TowardsTheCanaryTheWritesWaitTheirTurn) {
