@@ -52,9 +52,10 @@ struct ReleaseReconciler::Pass {
   release::Plan plan;
   api::ModelReleaseStatus status;  // what is written
   int writes = 0;
-  // For aviary_rollback_reaction_seconds: when a failing measurement came back, and when the pass's
-  // last traffic-moving write was acknowledged.
+  // For aviary_rollback_reaction_seconds: when a failing measurement came back, when the pass's first
+  // traffic-moving write was sent, and when its last was acknowledged.
   std::optional<TimePoint> failedMeasurementAt;
+  std::optional<TimePoint> trafficWritesSentAt;
   std::optional<TimePoint> trafficMovedAt;
 };
 
@@ -387,6 +388,7 @@ Status ReleaseReconciler::act(Pass& pass) {
     });
     // Traffic leaving the canary (a rollback) goes ahead of the client's rate-limit queue.
     const UrgentScope urgent(movingTraffic && pass.plan.trafficLeavesCanary);
+    if (movingTraffic && !pass.trafficWritesSentAt) pass.trafficWritesSentAt = deps_.clock.now();
     const release::Action* failed = group.front();
     auto done = group.size() == 1 ? actOne(pass, *failed) : actAtOnce(pass, group, failed);
     if (!done.ok()) {
@@ -548,9 +550,21 @@ void ReleaseReconciler::report(Pass& pass) {
                         a.accepted ? "ApprovalAccepted" : "ApprovalIgnored", "Approve",
                         a.approvedBy + " (" + a.decision + ", " + a.name + "): " + a.message);
   }
+  const auto& s = pass.status;
+  const auto before = pass.release.status.phase;
+  const bool rollbackBegun =
+      s.phase != before && (s.phase == api::Phase::RollingBack || (s.phase == api::Phase::RolledBack && before != api::Phase::RollingBack));
+  const bool reacted = rollbackBegun && pass.failedMeasurementAt && pass.trafficMovedAt;
+  if (reacted) {
+    // Where the reaction went: waiting for this pass (queue, a busy worker), in it before its traffic
+    // writes (reading the caches, planning), or in those writes (the client and the API server).
+    pass.log.info("rollback reaction", {{"ms", millisBetween(*pass.failedMeasurementAt, *pass.trafficMovedAt)},
+                                        {"beforePassMs", millisBetween(*pass.failedMeasurementAt, pass.now)},
+                                        {"writesMs", millisBetween(*pass.trafficWritesSentAt, *pass.trafficMovedAt)},
+                                        {"replicaRatio", pass.replicaRatio}});
+  }
   auto* m = deps_.metrics;
   if (!m) return;
-  const auto& s = pass.status;
   m->setPhase(meta.namespace_, meta.name, api::phaseName(s.phase));
   m->setReleaseInfo(meta.namespace_, meta.name, pass.release.spec.model.name, s.stableVersion, s.canaryVersion);
   m->releaseCanaryWeight.withLabelSet({{"namespace", meta.namespace_}, {"release", meta.name}}).set(s.canaryWeight);
@@ -563,20 +577,11 @@ void ReleaseReconciler::report(Pass& pass) {
                                 {"verdict", api::verdictName(t.measurement.verdict)}})
         .inc();
   }
-  const auto before = pass.release.status.phase;
   if (s.phase != before && s.phase == api::Phase::Promoted && !pass.release.status.stableVersion.empty()) {
     m->promotions.withLabelSet({{"namespace", meta.namespace_}, {"release", meta.name}}).inc();
   }
-  if (s.phase != before && (s.phase == api::Phase::RollingBack || (s.phase == api::Phase::RolledBack && before != api::Phase::RollingBack))) {
-    m->rollbacks.withLabelSet({{"namespace", meta.namespace_}, {"release", meta.name}}).inc();
-    if (pass.failedMeasurementAt && pass.trafficMovedAt) {
-      m->rollbackReaction.observe(secondsBetween(*pass.failedMeasurementAt, *pass.trafficMovedAt));
-      // Where the reaction went: waiting for this pass (queue, a busy worker) or in it (its writes).
-      pass.log.info("rollback reaction", {{"ms", millisBetween(*pass.failedMeasurementAt, *pass.trafficMovedAt)},
-                                          {"beforePassMs", millisBetween(*pass.failedMeasurementAt, pass.now)},
-                                          {"replicaRatio", pass.replicaRatio}});
-    }
-  }
+  if (rollbackBegun) m->rollbacks.withLabelSet({{"namespace", meta.namespace_}, {"release", meta.name}}).inc();
+  if (reacted) m->rollbackReaction.observe(secondsBetween(*pass.failedMeasurementAt, *pass.trafficMovedAt));
 }
 
 // A phase change this pass wrote to status: logged, and handed to the notifier, which delivers on its

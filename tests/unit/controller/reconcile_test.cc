@@ -415,6 +415,32 @@ TEST_F(ReconcileTest, APassNeverWaitsOnAMeasurementAndTheWokenPassRollsBackRoute
   EXPECT_EQ(fetches, 1) << "the look was judged once, from the pool";
 }
 
+// The rollback reaction's log line splits it: waiting for the pass, in the pass before its traffic
+// writes, and in those writes.
+TEST_F(ReconcileTest, ARollbackReactionSaysWhereItWent) {
+  measureInBackground();
+  ON_CALL(*metrics, fetch).WillByDefault([](auto&&...) { return Result<analysis::MetricValue>(analysis::Scalar{0.5}); });
+  rolloutOfVersion2(gated("1"));
+  clock.advance(std::chrono::seconds(1));
+  ASSERT_EQ(measurements.runQueued(), 1u);  // the failing look is in hand now
+  clock.advance(std::chrono::milliseconds(30));
+  ON_CALL(router, setRoutes).WillByDefault([this](const traffic::RouteTarget&, const traffic::TrafficSplit& split) {
+    clock.advance(std::chrono::milliseconds(40));  // the route write's round trip
+    routeWeight = split.canaryWeight;
+    workload::WriteOutcome outcome;
+    outcome.add({"HTTPRoute", kNs, kName, "patch", ""});
+    return Result<workload::WriteOutcome>(outcome);
+  });
+  settle();
+  ASSERT_EQ(phase(), "RolledBack");
+  auto lines = logged("rollback reaction");
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_EQ(lines[0].value("beforePassMs", -1), 30);
+  EXPECT_EQ(lines[0].value("writesMs", -1), 40);
+  EXPECT_EQ(lines[0].value("ms", -1), 70);
+  EXPECT_FALSE(lines[0].value("replicaRatio", true));
+}
+
 TEST_F(ReconcileTest, APassBehindItsOwnWriteActsOnNothingAndIsWokenFirstWhenTheWatchDeliversIt) {
   rolloutOfVersion2(releaseObject("1"));
   annotate("promote", "p1");
