@@ -1,7 +1,7 @@
 // With the replica ratio the pods are the split: a rollback's Deployment writes go out at once, so
 // taking traffic off the canary waits for one round trip, not one per Deployment (and not for the
-// canary Service's write, which follows). A write that fails
-// among them fails the pass without holding back the others. Towards the canary they go one by one.
+// canary Service's write, which follows). A write that fails among them fails the pass without
+// holding back the others. Towards the canary they go one by one.
 
 #include <condition_variable>
 #include <mutex>
