@@ -53,7 +53,7 @@ struct ReleaseReconciler::Pass {
   api::ModelReleaseStatus status;  // what is written
   int writes = 0;
   // For aviary_rollback_reaction_seconds: when a failing measurement came back, when the pass's first
-  // traffic-moving write was sent, and when its last was acknowledged.
+  // write moving users was sent, and when its last was acknowledged.
   std::optional<TimePoint> failedMeasurementAt;
   std::optional<TimePoint> trafficWritesSentAt;
   std::optional<TimePoint> trafficMovedAt;
@@ -388,7 +388,9 @@ Status ReleaseReconciler::act(Pass& pass) {
     });
     // Traffic leaving the canary (a rollback) goes ahead of the client's rate-limit queue.
     const UrgentScope urgent(movingTraffic && pass.plan.trafficLeavesCanary);
-    if (movingTraffic && !pass.trafficWritesSentAt) pass.trafficWritesSentAt = deps_.clock.now();
+    // The rollback reaction is timed to writes that move users (a canary without traffic moves none).
+    const bool movingUsers = movingTraffic && pass.plan.usersMove;
+    if (movingUsers && !pass.trafficWritesSentAt) pass.trafficWritesSentAt = deps_.clock.now();
     const release::Action* failed = group.front();
     auto done = group.size() == 1 ? actOne(pass, *failed) : actAtOnce(pass, group, failed);
     if (!done.ok()) {
@@ -398,7 +400,7 @@ Status ReleaseReconciler::act(Pass& pass) {
       if (done.error().code == ErrorCode::InvalidSpec) reportUnfixableAction(pass, *failed, done.error());
       return done;
     }
-    if (movingTraffic) pass.trafficMovedAt = deps_.clock.now();
+    if (movingUsers) pass.trafficMovedAt = deps_.clock.now();
   }
   return okStatus();
 }

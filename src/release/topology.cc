@@ -147,6 +147,8 @@ void planTopology(PlanContext& ctx, Plan& plan) {
   std::vector<Action>& out = plan.actions;
   auto append = [&out](std::vector<Action>& part) { out.insert(out.end(), part.begin(), part.end()); };
   plan.trafficLeavesCanary = awayFromCanary;
+  const std::string& liveStable = applied.traffic.stableVersion;
+  plan.usersMove = awayFromCanary || (!liveStable.empty() && d.traffic.stableVersion != liveStable);
   if (awayFromCanary) {
     append(traffic);
     append(services);

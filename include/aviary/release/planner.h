@@ -28,6 +28,11 @@ struct Plan {
   // client's rate-limit queue (common/urgent_scope.h). Otherwise they go one by one, so a failed
   // scale-up stops the scale-down that would follow it.
   bool trafficLeavesCanary = false;
+  // The plan's traffic writes move users: off the canary (trafficLeavesCanary), or from one stable
+  // version to another (a blue-green switch, a switch back to the previous version). A rollback's
+  // reaction (aviary_rollback_reaction_seconds) is timed to these writes only: a canary that took no
+  // traffic (at weight 0, a preview, a replica ratio without pods) is rolled back moving nobody.
+  bool usersMove = false;
 };
 
 Plan plan(const api::ModelRelease& release, const Observed& observed, TimePoint now);

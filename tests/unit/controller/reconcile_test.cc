@@ -1,6 +1,7 @@
 // reconcile() pass by pass over mocks (tests/mocks): each phase transition, a conflicting status write,
 // a write failing in the middle of a pass, the rollback fast path, the model registry's veto and record.
 
+#include "aviary/workload/names.h"
 #include "unit/controller/reconciler_fixture.h"
 
 namespace aviary::controller::testing {
@@ -439,6 +440,23 @@ TEST_F(ReconcileTest, ARollbackReactionSaysWhereItWent) {
   EXPECT_EQ(lines[0].value("writesMs", -1), 40);
   EXPECT_EQ(lines[0].value("ms", -1), 70);
   EXPECT_FALSE(lines[0].value("replicaRatio", true));
+}
+
+// A canary that took no traffic (the replica ratio without pods: its weight is 0) is rolled back
+// moving nobody: its Deployment writes are no reaction to time.
+TEST_F(ReconcileTest, ARollbackThatMovesNoUsersHasNoReaction) {
+  measureInBackground();
+  ON_CALL(*metrics, fetch).WillByDefault([](auto&&...) { return Result<analysis::MetricValue>(analysis::Scalar{0.5}); });
+  Json noPods = gated("1");
+  noPods["spec"]["replicas"] = 0;
+  noPods["spec"]["strategy"]["canary"].erase("trafficRouting");
+  rolloutOfVersion2(noPods);
+  clock.advance(std::chrono::seconds(1));
+  ASSERT_EQ(measurements.runQueued(), 1u);
+  settle();
+  ASSERT_EQ(phase(), "RolledBack");
+  EXPECT_FALSE(server.has(resources::kDeployments, kNs, workload::deploymentName(kName, "2")));
+  EXPECT_TRUE(logged("rollback reaction").empty());
 }
 
 TEST_F(ReconcileTest, APassBehindItsOwnWriteActsOnNothingAndIsWokenFirstWhenTheWatchDeliversIt) {

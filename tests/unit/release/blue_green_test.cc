@@ -107,6 +107,7 @@ TEST_F(BlueGreenTest, PrePromotionFailureRollsBackWithoutMovingTraffic) {
   Plan p = pass();
   EXPECT_EQ(p.status.phase, api::Phase::RolledBack);
   EXPECT_TRUE(actionsOf<SetTraffic>(p).empty());
+  EXPECT_FALSE(p.usersMove);  // the preview took no users' traffic
   EXPECT_EQ(actionsOf<DeleteDeployment>(p), (std::vector<DeleteDeployment>{{"7"}}));
 }
 
@@ -115,6 +116,7 @@ TEST_F(BlueGreenTest, PostPromotionFailureSwitchesBack) {
   EXPECT_EQ(switched.status.phase, api::Phase::Progressing);
   EXPECT_EQ(switched.status.stableVersion, "7");
   EXPECT_EQ(actionsOf<SetTraffic>(switched), (std::vector<SetTraffic>{{"7", "", 0}}));
+  EXPECT_TRUE(switched.usersMove);
   EXPECT_EQ(actionsOf<StartAnalysis>(switched),
             (std::vector<StartAnalysis>{{"7/post-promotion", {"error-rate"}, "7", "6"}}));
   EXPECT_TRUE(recordEvents(switched).empty());  // not promoted before it is verified
@@ -127,6 +129,8 @@ TEST_F(BlueGreenTest, PostPromotionFailureSwitchesBack) {
   EXPECT_EQ(p.status.stableVersion, "6");
   EXPECT_EQ(p.status.rolledBackVersion, "7");
   EXPECT_EQ(actionsOf<SetTraffic>(p), (std::vector<SetTraffic>{{"6", "", 0}}));
+  EXPECT_TRUE(p.usersMove);  // the users go back to 6: the reaction is timed to this switch
+  EXPECT_FALSE(p.trafficLeavesCanary);
   EXPECT_EQ(condition(p.status, "Degraded")->reason, "AnalysisFailed");
 }
 

@@ -35,6 +35,7 @@ TEST_P(RollbackFastPathTest, OneTrafficWriteThenTheCanaryGoes) {
   EXPECT_LT(indexOf<SetTraffic>(p), indexOf<DeleteDeployment>(p));
   // Traffic leaves the canary: the Deployment writes after the route's may go at once.
   EXPECT_EQ(p.trafficLeavesCanary, c.trafficLeaves);
+  EXPECT_EQ(p.usersMove, c.trafficLeaves);  // the stable version stays: only the canary's users move
   EXPECT_EQ(actionsOf<DeleteDeployment>(p), (std::vector<DeleteDeployment>{{"7"}}));
   EXPECT_EQ(observed.deployments["6"].desiredReplicas, 4);
   EXPECT_EQ(p.status.phase, api::Phase::RolledBack);
