@@ -129,6 +129,10 @@ template <class A>
 concept WorkloadAction = std::same_as<A, release::EnsureDeployment> || std::same_as<A, release::ScaleDeployment> ||
                          std::same_as<A, release::DeleteDeployment> || std::same_as<A, release::EnsureServices>;
 
+bool rollingBack(const api::ModelReleaseStatus& status) {
+  return status.phase == api::Phase::RollingBack || status.phase == api::Phase::RolledBack;
+}
+
 bool isWorkloadAction(const release::Action& action) {
   return std::visit([](const auto& a) { return WorkloadAction<std::decay_t<decltype(a)>>; }, action);
 }
@@ -386,8 +390,9 @@ Status ReleaseReconciler::act(Pass& pass) {
     const bool movingTraffic = std::any_of(group.begin(), group.end(), [&pass](const release::Action* a) {
       return movesTraffic(*a, pass.router.get(), pass.replicaRatio);
     });
-    // Traffic leaving the canary (a rollback) goes ahead of the client's rate-limit queue.
-    const UrgentScope urgent(movingTraffic && pass.plan.trafficLeavesCanary);
+    // Traffic leaving the canary, or a rollback's switch back to the previous version, goes ahead of
+    // the client's rate-limit queue.
+    const UrgentScope urgent(movingTraffic && (pass.plan.trafficLeavesCanary || (pass.plan.usersMove && rollingBack(pass.plan.status))));
     // The rollback reaction is timed to writes that move users (a canary without traffic moves none).
     const bool movingUsers = movingTraffic && pass.plan.usersMove;
     if (movingUsers && !pass.trafficWritesSentAt) pass.trafficWritesSentAt = deps_.clock.now();

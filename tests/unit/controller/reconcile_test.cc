@@ -1,6 +1,7 @@
 // reconcile() pass by pass over mocks (tests/mocks): each phase transition, a conflicting status write,
 // a write failing in the middle of a pass, the rollback fast path, the model registry's veto and record.
 
+#include "aviary/common/urgent_scope.h"
 #include "aviary/workload/names.h"
 #include "unit/controller/reconciler_fixture.h"
 
@@ -457,6 +458,31 @@ TEST_F(ReconcileTest, ARollbackThatMovesNoUsersHasNoReaction) {
   ASSERT_EQ(phase(), "RolledBack");
   EXPECT_FALSE(server.has(resources::kDeployments, kNs, workload::deploymentName(kName, "2")));
   EXPECT_TRUE(logged("rollback reaction").empty());
+}
+
+// A blue-green switch back to the previous version moves every user: its Services write is the
+// rollback's reaction, and goes ahead of the client's rate-limit queue as a route write would.
+TEST_F(ReconcileTest, ABlueGreenSwitchBackIsUrgentAndIsTheReaction) {
+  measureInBackground();
+  ON_CALL(*metrics, fetch).WillByDefault([](auto&&...) { return Result<analysis::MetricValue>(analysis::Scalar{0.5}); });
+  Json verified = gated("1");
+  verified["spec"]["strategy"] = Json::parse(R"({"blueGreen": {"autoPromote": true, "previewReplicas": 1,
+      "scaleDownDelay": "0s", "postPromotionAnalysis": {"gates": ["error-rate"]}}})");
+  rolloutOfVersion2(verified);
+  ASSERT_EQ(status().value("stableVersion", ""), "2") << "switched, and verifying";
+  std::vector<std::pair<std::string, bool>> servicesWrites;  // stable version, urgent
+  ON_CALL(mockApplier, ensureServices).WillByDefault([&](const api::ModelRelease& r, const std::string& stable, const std::string& canary) {
+    servicesWrites.emplace_back(stable, UrgentScope::active());
+    return realApplier()->ensureServices(r, stable, canary);
+  });
+  clock.advance(std::chrono::seconds(1));
+  ASSERT_EQ(measurements.runQueued(), 1u);
+  settle();
+  ASSERT_EQ(phase(), "RolledBack");
+  EXPECT_EQ(status().value("stableVersion", ""), "1");
+  ASSERT_FALSE(servicesWrites.empty());
+  EXPECT_EQ(servicesWrites.front(), (std::pair<std::string, bool>{"1", true}));
+  EXPECT_EQ(logged("rollback reaction").size(), 1u);
 }
 
 TEST_F(ReconcileTest, APassBehindItsOwnWriteActsOnNothingAndIsWokenFirstWhenTheWatchDeliversIt) {
