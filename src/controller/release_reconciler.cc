@@ -392,7 +392,8 @@ Status ReleaseReconciler::act(Pass& pass) {
     });
     // Traffic leaving the canary, or a rollback's switch back to the previous version, goes ahead of
     // the client's rate-limit queue.
-    const UrgentScope urgent(movingTraffic && (pass.plan.trafficLeavesCanary || (pass.plan.usersMove && rollingBack(pass.plan.status))));
+    const bool rollbackMovesUsers = pass.plan.usersMove && rollingBack(pass.plan.status);
+    const UrgentScope urgent(movingTraffic && (pass.plan.trafficLeavesCanary || rollbackMovesUsers));
     // The rollback reaction is timed to writes that move users (a canary without traffic moves none).
     const bool movingUsers = movingTraffic && pass.plan.usersMove;
     if (movingUsers && !pass.trafficWritesSentAt) pass.trafficWritesSentAt = deps_.clock.now();
