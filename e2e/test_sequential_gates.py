@@ -1,6 +1,6 @@
 """Sequential (anytime-valid) gates against live traffic: the simulator serves 10% of each release's
-traffic to the canary, the real Prometheus counts it, and the operator judges cumulative counts since
-the analysis began ({{elapsed}}) look after look. A healthy canary watched for 40 looks is promoted
+traffic to the canary, the real Prometheus counts it, and the operator judges exact cumulative counts
+since the analysis began look after look. A healthy canary watched for 40 looks is promoted
 (three releases at once); a canary with 2 percentage points more errors is rolled back within 3 looks;
 status.gates[].sequential shows the p-value, the confidence sequence and the counts. The same with
 planned looks (spending: front-loaded): a healthy canary promoted after its 20 planned looks, a +2 pp
@@ -19,13 +19,22 @@ INTERVAL_S = 3
 REQUESTS_PER_SECOND = 3000
 
 
+def requests_since_stage_start(selector):
+    """Exact counts since the stage began (docs/gates.md, "Exact counts"). increase() extrapolates: on a
+    canary's first look, its series born inside the window, it read 3 errors of 936 where 8 of 940 had
+    been served, and three CI runs saw a healthy canary pass early on "0 errors of ~950"."""
+    series = f"model_requests_total{{{selector}}}"
+    latest = f"last_over_time({series}[{{{{elapsed}}}}])"
+    return f"sum(({latest} - {series} @ {{{{stageStart}}}}) or {latest})"
+
+
 def errors_gate(confidence, looks, **compare):
     return {
         "name": "errors-vs-baseline",
         "prometheus": {
             "address": PROMETHEUS,
-            "query": f'sum(increase(model_requests_total{{{SELECT},code=~"5.."}}[{{{{elapsed}}}}]))',
-            "totalQuery": f"sum(increase(model_requests_total{{{SELECT}}}[{{{{elapsed}}}}]))",
+            "query": requests_since_stage_start(SELECT + ',code=~"5.."'),
+            "totalQuery": requests_since_stage_start(SELECT),
         },
         "compare": {"test": "proportion", "sequential": True, "confidence": confidence, **compare},
         "count": looks,
@@ -46,6 +55,12 @@ def rollout(namespace, name, gate, canary_error_rate, timeout):
     wait_phase(name, namespace, "Promoted")
     apply(sequential_release(name, 2, gate), namespace)
     return wait_outcome(name, namespace, 2, timeout=timeout)
+
+
+def assert_interval_excludes_no_worse_when_strong(seq, alpha):
+    """The confidence sequence of the canary/baseline ratio is two-sided (α/2 a side) where a fail is
+    one-sided (α): it lies above "no worse" (ratio 1) whenever the evidence reached p ≤ α/2."""
+    assert seq.get("ratioLow", 0) >= 1 or seq["pValue"] > alpha / 2, seq
 
 
 def sequence(status):
@@ -89,10 +104,10 @@ def test_two_points_more_errors_are_rolled_back_within_three_looks(namespace, op
     assert gate_status["verdict"] == "Fail", gate_status
     assert seq["decision"] == "fail" and seq["pValue"] <= 0.05, seq
     assert seq["looks"] <= 3, seq
-    # The confidence sequence of canary/baseline error rates excludes "no worse" (ratio 1).
-    assert seq["ratioLow"] >= 1, seq
+    assert_interval_excludes_no_worse_when_strong(seq, 0.05)
+    # Often decided on a first look of a few hundred canary requests, so the rate it stopped at leans high.
     canary_rate = seq["canary"]["events"] / seq["canary"]["total"]
-    assert 0.015 < canary_rate < 0.05, seq
+    assert 0.015 < canary_rate < 0.08, seq
     assert "always-valid p" in seq["reason"], seq
 
 
@@ -122,5 +137,5 @@ def test_planned_looks_roll_back_two_points_more_errors_within_three_looks(names
     assert seq["decision"] == "fail" and seq["pValue"] <= 0.05, seq
     assert seq["looks"] <= 3 and seq["maxLooks"] == 100, seq
     assert 0 < seq["alphaSpent"] <= 0.05 / 2 + 1e-12, seq  # at most the first three looks' α/6 each
-    assert seq["ratioLow"] >= 1, seq
+    assert_interval_excludes_no_worse_when_strong(seq, 0.05)
     assert seq["reason"].startswith(f"look {seq['looks']} p "), seq
