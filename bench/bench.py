@@ -330,8 +330,11 @@ class Bench:
         idle_writes = self.idle()
         with open(f"/proc/{self.operator.proc.pid}/status") as f:
             peak = next(line.split()[1] for line in f if line.startswith("VmHWM:"))
-        depth = promtext.total(self.operator.metrics(), "aviary_workqueue_depth")
+        exposed = self.operator.metrics()
+        depth = promtext.total(exposed, "aviary_workqueue_depth")
+        behind = promtext.total(exposed, "aviary_reconcile_cache_behind_total")
         log(f"end: RSS {self.rss_kib()} KiB, peak {peak} KiB, aviary_workqueue_depth {depth:.0f}, "
+            f"aviary_reconcile_cache_behind_total {behind:.0f}, "
             f"operator log {self.operator.log.name}, "
             f"{time.monotonic() - started:.0f}s in all, load {machine()['load']}")
         return (f"RESULT releases={len(self.names)} rss_base_mib={base / 1024:.1f} per_release_kib={per_release:.1f} "

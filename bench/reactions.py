@@ -4,8 +4,10 @@
     python3 bench/reactions.py <operator log>
 
 For the replica-ratio releases (their Deployments are the split) and the routed ones: the reaction,
-the part of it before the acting pass began, the part in the pass, and of that the traffic writes
-themselves (lines from before `writesMs` was logged have no such part); p50 / p90 / max in ms each.
+the part of it before the acting pass began (and of that, for the releases whose passes found the
+cache behind the operator's own write, the wait for the watch to deliver it: `cacheBehindMs`), the part
+in the pass, and of that the traffic writes themselves (lines from before `writesMs` was logged have no
+such part); p50 / p90 / max in ms each.
 bench/run.sh prints the operator log's path on its `bench: end:` line.
 """
 import json
@@ -37,9 +39,11 @@ def main(path):
         before = [r["beforePassMs"] for r in rows]
         in_pass = [r["ms"] - r["beforePassMs"] for r in rows]
         writes = [r["writesMs"] for r in rows if "writesMs" in r]
+        behind = [r["cacheBehindMs"] for r in rows if "cacheBehindMs" in r]
         of_which = f", of which the traffic writes {summary(writes)} ms" if writes else ""
+        waited = f" ({len(behind)} waited for the watch {summary(behind)} ms)" if behind else ""
         print(f"{kind}: {len(rows)} rollbacks, reaction {summary(total)} ms, "
-              f"before the pass {summary(before)} ms, in the pass {summary(in_pass)} ms{of_which}")
+              f"before the pass {summary(before)} ms{waited}, in the pass {summary(in_pass)} ms{of_which}")
 
 
 if __name__ == "__main__":

@@ -57,6 +57,7 @@ struct ReleaseReconciler::Pass {
   std::optional<TimePoint> failedMeasurementAt;
   std::optional<TimePoint> trafficWritesSentAt;
   std::optional<TimePoint> trafficMovedAt;
+  std::optional<TimePoint> cacheBehindSince;  // earlier passes found the cache behind our own write since then
 };
 
 namespace {
@@ -564,12 +565,17 @@ void ReleaseReconciler::report(Pass& pass) {
       s.phase != before && (s.phase == api::Phase::RollingBack || (s.phase == api::Phase::RolledBack && before != api::Phase::RollingBack));
   const bool reacted = rollbackBegun && pass.failedMeasurementAt && pass.trafficMovedAt;
   if (reacted) {
-    // Where the reaction went: waiting for this pass (queue, a busy worker), in it before its traffic
-    // writes (reading the caches, planning), or in those writes (the client and the API server).
-    pass.log.info("rollback reaction", {{"ms", millisBetween(*pass.failedMeasurementAt, *pass.trafficMovedAt)},
-                                        {"beforePassMs", millisBetween(*pass.failedMeasurementAt, pass.now)},
-                                        {"writesMs", millisBetween(*pass.trafficWritesSentAt, *pass.trafficMovedAt)},
-                                        {"replicaRatio", pass.replicaRatio}});
+    // Where the reaction went: waiting for this pass (queue, a busy worker, of which the watch to
+    // deliver our own last write), in it before its traffic writes (reading the caches, planning), or
+    // in those writes (the client and the API server).
+    nlohmann::json fields = {{"ms", millisBetween(*pass.failedMeasurementAt, *pass.trafficMovedAt)},
+                             {"beforePassMs", millisBetween(*pass.failedMeasurementAt, pass.now)},
+                             {"writesMs", millisBetween(*pass.trafficWritesSentAt, *pass.trafficMovedAt)},
+                             {"replicaRatio", pass.replicaRatio}};
+    if (pass.cacheBehindSince) {
+      fields["cacheBehindMs"] = millisBetween(std::max(*pass.cacheBehindSince, *pass.failedMeasurementAt), pass.now);
+    }
+    pass.log.info("rollback reaction", fields);
   }
   auto* m = deps_.metrics;
   if (!m) return;
@@ -631,12 +637,15 @@ Result<runtime::ReconcileOutcome> ReleaseReconciler::reconcile(const std::string
     if (deps_.metrics) deps_.metrics->forgetRelease(ns, name);
     deps_.analysis.cancel(key, "");
     firstLookHolds_.forget(key);
+    cacheBehind_.forget(key);
     return runtime::ReconcileOutcome{};
   }
   // The cache has not caught up with our own last status write: acting now would act on our past.
   // The release comes back first in the queue as soon as the watch delivers the write (a failed gate
   // does not wait behind every progressing release); the retry is there in case the watch is down.
   if (!cached.upToDate) {
+    cacheBehind_.behind(key, deps_.clock.now());
+    if (deps_.metrics) deps_.metrics->cacheBehind.inc();
     if (!deps_.wakeFirst) return runtime::ReconcileOutcome{kStaleCacheRetry};
     deps_.releases.callWhenCurrent(key, deps_.wakeFirst);
     return runtime::ReconcileOutcome{kStaleCacheRetryWithWatch};
@@ -646,6 +655,7 @@ Result<runtime::ReconcileOutcome> ReleaseReconciler::reconcile(const std::string
   pass.key = key;
   pass.object = *cached.object;
   pass.now = deps_.clock.now();
+  pass.cacheBehindSince = cacheBehind_.caughtUp(key);
   if (pass.object["metadata"].contains("deletionTimestamp")) return runtime::ReconcileOutcome{};  // owned objects are garbage-collected
 
   observe(pass);

@@ -38,6 +38,9 @@ OperatorMetrics::OperatorMetrics(MetricsRegistry& registry, const std::string& v
       kubeRequests(registry.counter("aviary_kube_requests_total",
                                     "Requests made to the Kubernetes API server, by verb and HTTP status code.",
                                     {"verb", "code"}, {1'000})),
+      cacheBehind(registry.counter("aviary_reconcile_cache_behind_total",
+                                   "Reconcile passes that found the release cache behind the operator's own last "
+                                   "write and waited for its watch.")),
       workqueueDepth(registry.gauge("aviary_workqueue_depth", "Keys waiting in the work queue.")),
       measurementsPending(registry.gauge("aviary_measurements_pending",
                                          "Gate measurements waiting for or being fetched by the measurement pool.")),

@@ -19,6 +19,7 @@
 #include "aviary/api/model_release.h"
 #include "aviary/common/clock.h"
 #include "aviary/common/result.h"
+#include "aviary/controller/cache_behind_waits.h"
 #include "aviary/controller/first_look_holds.h"
 #include "aviary/k8s/client.h"
 #include "aviary/notify/notifier.h"
@@ -100,6 +101,7 @@ class ReleaseReconciler final : public runtime::Reconciler {
   std::string reconcileIdPrefix_;
   std::atomic<uint64_t> reconciles_{0};
   FirstLookHolds firstLookHolds_;
+  CacheBehindWaits cacheBehind_;
 };
 
 }  // namespace aviary::controller

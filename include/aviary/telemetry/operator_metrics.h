@@ -47,6 +47,9 @@ struct OperatorMetrics {
   // Counter {verb, code}: verb is the HTTP method, with LIST and WATCH told apart from GET (as the API
   // server's apiserver_request_total does); code is the HTTP status, "0" when no answer came.
   Counter& kubeRequests;
+  // Counter: passes that found the release cache behind the operator's own last write, did nothing,
+  // and waited for the watch to deliver it.
+  Counter& cacheBehind;
   // Gauge: keys waiting in the work queue.
   Gauge& workqueueDepth;
   // Gauge: gate looks waiting for or being fetched by the measurement pool.

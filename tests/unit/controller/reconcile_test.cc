@@ -443,6 +443,46 @@ TEST_F(ReconcileTest, ARollbackReactionSaysWhereItWent) {
   EXPECT_FALSE(lines[0].value("replicaRatio", true));
 }
 
+// A failing look that finds the cache behind the operator's own last write waits for the watch to
+// deliver it; the reaction's log line says how long, and the metric counts the pass that waited.
+TEST_F(ReconcileTest, ARollbackReactionSaysHowLongItWaitedForTheWatch) {
+  measureInBackground();
+  ON_CALL(*metrics, fetch).WillByDefault([](auto&&...) { return Result<analysis::MetricValue>(analysis::Scalar{0.5}); });
+  telemetry::MetricsRegistry registry;
+  telemetry::OperatorMetrics operatorMetrics(registry, "test");
+  useMetrics(&operatorMetrics);
+  rolloutOfVersion2(gated("1"));
+  clock.advance(std::chrono::seconds(1));
+  ASSERT_EQ(measurements.runQueued(), 1u);  // the failing look is in hand
+  ownWriteTheWatchHasNotDelivered();
+  clock.advance(std::chrono::milliseconds(20));
+  const int writes = server.writes;
+  ASSERT_TRUE(reconcileWithoutSync().ok());  // woken, but the cache is behind
+  ASSERT_EQ(server.writes, writes);
+  clock.advance(std::chrono::milliseconds(15));
+  settle();  // the watch delivers the write; the woken pass rolls back
+  ASSERT_EQ(phase(), "RolledBack");
+  auto lines = logged("rollback reaction");
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_EQ(lines[0].value("beforePassMs", -1), 35);
+  EXPECT_EQ(lines[0].value("cacheBehindMs", -1), 15);
+  EXPECT_EQ(operatorMetrics.cacheBehind.withLabels().value(), 1);
+}
+
+// A reaction that found the cache current says nothing of waiting for the watch.
+TEST_F(ReconcileTest, ARollbackReactionWithTheCacheCurrentWaitedForNoWatch) {
+  measureInBackground();
+  ON_CALL(*metrics, fetch).WillByDefault([](auto&&...) { return Result<analysis::MetricValue>(analysis::Scalar{0.5}); });
+  rolloutOfVersion2(gated("1"));
+  clock.advance(std::chrono::seconds(1));
+  ASSERT_EQ(measurements.runQueued(), 1u);
+  settle();
+  ASSERT_EQ(phase(), "RolledBack");
+  auto lines = logged("rollback reaction");
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_FALSE(lines[0].contains("cacheBehindMs")) << lines[0].dump();
+}
+
 // A canary that took no traffic (the replica ratio without pods: its weight is 0) is rolled back
 // moving nobody: its Deployment writes are no reaction to time.
 TEST_F(ReconcileTest, ARollbackThatMovesNoUsersHasNoReaction) {

@@ -20,6 +20,7 @@
 #include "aviary/controller/release_reconciler.h"
 #include "aviary/runtime/informer.h"
 #include "aviary/runtime/log.h"
+#include "aviary/telemetry/operator_metrics.h"
 #include "aviary/workload/applier.h"
 #include "mocks/analysis/mock_metric_provider.h"
 #include "mocks/k8s/fake_kube_client.h"
@@ -132,7 +133,13 @@ class ReconcilerTest : public ::testing::Test {
   void restart() {
     reconciler_ = std::make_unique<ReleaseReconciler>(ReconcilerDeps{
         cached_, releases_, approvals_, deployments_, services_, mockApplier, routers_, *analysis_, registries(),
-        events, clock, logger_, nullptr, &notifier, [this](const std::string& key) { woken.push_back(key); }});
+        events, clock, logger_, operatorMetrics_, &notifier, [this](const std::string& key) { woken.push_back(key); }});
+  }
+
+  // The reconciler reports to `metrics` from now on.
+  void useMetrics(telemetry::OperatorMetrics* metrics) {
+    operatorMetrics_ = metrics;
+    restart();
   }
 
   // Gate looks go to `measurements` (fetched when the test calls measurements.runQueued()), as in the
@@ -188,6 +195,12 @@ class ReconcilerTest : public ::testing::Test {
   }
   Json annotations() { return release()["metadata"].value("annotations", Json::object()); }
 
+  // A write of the operator's own to the release that the watch has not delivered yet.
+  void ownWriteTheWatchHasNotDelivered() {
+    server.mutate(resources::kModelReleases, kNs, kName, [](Json& o) { o["metadata"]["labels"]["written"] = "last"; });
+    releases_.recordWrite(std::string(kNs) + "/" + kName, release()["metadata"]["resourceVersion"]);
+  }
+
   void setVersion(const std::string& version) {
     server.mutate(resources::kModelReleases, kNs, kName, [&](Json& o) {
       o["spec"]["model"]["version"] = version;
@@ -233,6 +246,7 @@ class ReconcilerTest : public ::testing::Test {
   analysis::ProviderRegistry providers_;
   std::unique_ptr<analysis::AnalysisRunner> analysis_ = std::make_unique<analysis::AnalysisRunner>(providers_, clock);
   std::unique_ptr<ReleaseReconciler> reconciler_;
+  telemetry::OperatorMetrics* operatorMetrics_ = nullptr;
 };
 
 }  // namespace aviary::controller::testing

@@ -71,6 +71,8 @@ TEST(OperatorMetrics, FamiliesCarryTheContractLabels) {
   EXPECT_TRUE(m.rollbackReaction.labelNames().empty());
   EXPECT_EQ(m.kubeRequests.name(), "aviary_kube_requests_total");
   EXPECT_EQ(m.kubeRequests.labelNames(), (Names{"verb", "code"}));
+  EXPECT_EQ(m.cacheBehind.name(), "aviary_reconcile_cache_behind_total");
+  EXPECT_TRUE(m.cacheBehind.labelNames().empty());
   EXPECT_EQ(m.workqueueDepth.name(), "aviary_workqueue_depth");
   EXPECT_EQ(m.buildInfo.name(), "aviary_build_info");
 }
