@@ -130,10 +130,6 @@ template <class A>
 concept WorkloadAction = std::same_as<A, release::EnsureDeployment> || std::same_as<A, release::ScaleDeployment> ||
                          std::same_as<A, release::DeleteDeployment> || std::same_as<A, release::EnsureServices>;
 
-bool rollingBack(const api::ModelReleaseStatus& status) {
-  return status.phase == api::Phase::RollingBack || status.phase == api::Phase::RolledBack;
-}
-
 bool isWorkloadAction(const release::Action& action) {
   return std::visit([](const auto& a) { return WorkloadAction<std::decay_t<decltype(a)>>; }, action);
 }
@@ -393,7 +389,7 @@ Status ReleaseReconciler::act(Pass& pass) {
     });
     // Traffic leaving the canary, or a rollback's switch back to the previous version, goes ahead of
     // the client's rate-limit queue.
-    const bool rollbackMovesUsers = pass.plan.usersMove && rollingBack(pass.plan.status);
+    const bool rollbackMovesUsers = pass.plan.usersMove && api::rollingOrRolledBack(pass.plan.status.phase);
     const UrgentScope urgent(movingTraffic && (pass.plan.trafficLeavesCanary || rollbackMovesUsers));
     // The rollback reaction is timed to writes that move users (a canary without traffic moves none).
     const bool movingUsers = movingTraffic && pass.plan.usersMove;

@@ -73,7 +73,7 @@ void updateConditions(PlanContext& ctx) {
     return;
   }
   // A rollback's cause stays on the release until the next rollout starts.
-  bool rolledBack = n.phase == api::Phase::RolledBack || n.phase == api::Phase::RollingBack;
+  bool rolledBack = api::rollingOrRolledBack(n.phase);
   auto existing = std::find_if(n.conditions.begin(), n.conditions.end(),
                                [](const api::Condition& c) { return c.type == "Degraded"; });
   if (rolledBack && existing != n.conditions.end() && existing->status == "True") {

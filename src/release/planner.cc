@@ -34,7 +34,7 @@ void recordPhaseChange(PlanContext& ctx) {
   const api::Phase before = ctx.release.status.phase;
   const api::Phase after = ctx.next.phase;
   if (before == after) return;
-  bool bad = ctx.degraded || after == api::Phase::RollingBack || after == api::Phase::RolledBack;
+  bool bad = ctx.degraded || api::rollingOrRolledBack(after);
   ctx.event(bad ? EventType::Warning : EventType::Normal, api::phaseName(after), ctx.next.message);
 }
 

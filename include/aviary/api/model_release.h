@@ -263,6 +263,9 @@ struct ModelReleaseSpec {
 
 enum class Phase { Pending, Progressing, Paused, AwaitingApproval, Promoted, RollingBack, RolledBack, Invalid };
 
+// A rollback under way (RollingBack) or done (RolledBack).
+inline bool rollingOrRolledBack(Phase p) { return p == Phase::RollingBack || p == Phase::RolledBack; }
+
 struct Condition {
   std::string type;    // Ready | Progressing | Degraded
   std::string status;  // "True" | "False" | "Unknown"
